@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class PathSettings(BaseModel):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "indexes"
+    data_dir: Path = PROJECT_ROOT / "data"  # SQLite database and administrator-loaded documents
     sources_dir: Path = PROJECT_ROOT.parent / "shared" / "corpus-sources"
 
 

@@ -1,0 +1,183 @@
+"""Command line: parse arguments, call one service method, print the result. Errors exit with a message."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.services import Services, build_services
+
+app = typer.Typer(help="Trợ lý đào tạo cán bộ — tra cứu quy định đào tạo, bồi dưỡng.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Kho văn bản: nhập từ nguồn.", no_args_is_help=True)
+index_app = typer.Typer(help="Chỉ mục: xây dựng, cập nhật, trạng thái, quay lui.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+app.add_typer(index_app, name="index")
+console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(fn: F) -> F:
+    """Domain errors become a one-line Vietnamese message and exit code 1, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AssistantError as e:
+            console.print(f"[red]Lỗi:[/red] {e.message}")
+            raise typer.Exit(1) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def services() -> Services:
+    return build_services(Settings())
+
+
+def echo_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    labels = {"embed": "Nhúng vector", "lexical": "Chỉ mục từ khóa", "store": "Ghi Chroma"}
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("còn"), TimeRemainingColumn(), console=console,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield update
+
+
+@corpus_app.command("import")
+@handles_errors
+def corpus_import(
+    sources: Annotated[Path | None, typer.Option(help="Thư mục nguồn (mặc định ../shared/corpus-sources)")] = None,
+    if_missing: Annotated[bool, typer.Option(help="Chỉ nhập khi kho chưa có văn bản nào")] = False,
+) -> None:
+    """Build corpus/ reproducibly from the real source texts."""
+    from assistant.ingest.corpus import import_corpus
+
+    s = Settings()
+    target = s.paths.corpus_dir
+    if if_missing and any((target / "documents").glob("*.json")):
+        console.print(f"Kho văn bản đã có sẵn ở {target}.")
+        return
+    report = import_corpus(sources or s.paths.sources_dir, target)
+    echo_json(report.to_dict() if hasattr(report, "to_dict") else report.__dict__)
+
+
+def _build(dense: bool, only_if_changed: bool) -> None:
+    svc = services()
+    if only_if_changed and _up_to_date(svc, dense):
+        console.print(f"Chỉ mục đã cập nhật (thế hệ {svc.generations.current_id()}); không có gì thay đổi.")
+        return
+    with progress_bar() as update:
+        report = svc.knowledge.build(dense=dense, progress=update)
+    echo_json(report.to_dict())
+
+
+def _up_to_date(svc: Services, dense: bool) -> bool:
+    from assistant.index.units import document_hash
+
+    current = svc.generations.current_id()
+    if current is None:
+        return False
+    manifest = svc.generations.manifest(current)
+    hashes = {d.number: document_hash(d) for d in svc.documents.list()}
+    has_dense = manifest.embedder == svc.knowledge.embedder.name if svc.knowledge.embedder else False
+    return all(manifest.doc_hashes.get(n) == h for n, h in hashes.items()) and set(manifest.doc_hashes) <= set(hashes) and (has_dense or not dense)
+
+
+@index_app.command("build")
+@handles_errors
+def index_build(lexical_only: Annotated[bool, typer.Option(help="Chỉ dựng chỉ mục từ khóa (nhanh, không nhúng vector)")] = False) -> None:
+    """Build a new index generation from all documents and switch to it."""
+    _build(dense=not lexical_only, only_if_changed=False)
+
+
+@index_app.command("update")
+@handles_errors
+def index_update(lexical_only: Annotated[bool, typer.Option(help="Chỉ dựng chỉ mục từ khóa")] = False) -> None:
+    """Build a new generation only if documents changed; unchanged units are never re-embedded."""
+    _build(dense=not lexical_only, only_if_changed=True)
+
+
+@index_app.command("status")
+@handles_errors
+def index_status() -> None:
+    """Show the serving generation and the ones kept for rollback."""
+    echo_json(services().knowledge.status())
+
+
+@index_app.command("rollback")
+@handles_errors
+def index_rollback() -> None:
+    """Switch back to the generation the current one replaced."""
+    gen = services().knowledge.rollback()
+    console.print(f"Đã quay lui về thế hệ chỉ mục {gen}.")
+
+
+@app.command()
+@handles_errors
+def ask(
+    question: str,
+    as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
+    doc: Annotated[list[str] | None, typer.Option(help="Chỉ tìm trong văn bản số … (lặp lại được)")] = None,
+) -> None:
+    """Ask a question; the answer quotes the regulation with its citation."""
+    from assistant.presenters import answer_to_dict
+
+    timed = services().knowledge.ask(question, documents=doc)
+    if as_json:
+        echo_json(answer_to_dict(timed))
+    else:
+        sys.stdout.write(timed.answer.text + "\n")
+
+
+@app.command()
+@handles_errors
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Start the HTTP API."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    uvicorn.run(create_app(services()), host=host, port=port)
+
+
+@app.command("eval")
+@handles_errors
+def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Evaluate retrieval and abstention on questions with gold articles."""
+    from assistant.evaluation import evaluate, load_questions
+
+    rows = load_questions(file)
+    svc = services()
+    result = evaluate(svc.knowledge, rows)
+    if as_json:
+        echo_json(result)
+        return
+    table = {k: v for k, v in result.items() if k != "questions"}
+    echo_json(table)
+
+
+if __name__ == "__main__":
+    app()

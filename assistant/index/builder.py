@@ -1,0 +1,134 @@
+"""Builds an index generation from documents: only units whose text changed are embedded.
+
+Reports what happened per document (added / replaced / removed / unchanged) and per unit
+(embedded / reused from cache); a document without usable articles is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.domain import Document
+from assistant.index.embeddings import CachedEmbedder
+from assistant.index.generations import GenerationManager, Manifest
+from assistant.index.lexical import LexicalIndex
+from assistant.index.store import ChromaStore
+from assistant.index.units import IndexUnit, document_hash, document_units
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class BuildReport:
+    generation: str = ""
+    previous: str | None = None
+    dense: bool = True
+    documents: int = 0
+    units: int = 0
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _noop(phase: str, done: int, total: int) -> None:
+    return None
+
+
+class IndexBuilder:
+    def __init__(self, manager: GenerationManager, embedder: CachedEmbedder | None) -> None:
+        self.manager = manager
+        self.embedder = embedder
+
+    def build(self, documents: Sequence[Document], *, dense: bool = True, progress: Progress = _noop) -> BuildReport:
+        start = time.time()
+        with self.manager.building() as (gen_id, work):
+            previous = self.manager.current_id()
+            old_hashes = self.manager.manifest(previous).doc_hashes if previous else {}
+            report = BuildReport(generation=gen_id, previous=previous, dense=dense and self.embedder is not None)
+            units, hashes = self._collect(documents, report)
+            self._diff(old_hashes, hashes, report)
+            self._write_units(work, units)
+            self._write_documents(work, documents, hashes)
+            lexical = LexicalIndex()
+            lexical.build([u.id for u in units], [u.lexical_text for u in units])
+            lexical.save(work / "lexical")
+            progress("lexical", len(units), len(units))
+            if report.dense:
+                self._write_dense(work / "chroma", units, report, progress)
+            report.seconds = round(time.time() - start, 2)
+            Manifest(
+                id=gen_id,
+                created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                previous=previous,
+                embedder=self.embedder.name if report.dense and self.embedder else None,
+                doc_hashes=hashes,
+                n_units=len(units),
+                n_documents=len(hashes),
+                report=report.to_dict(),
+            ).write(work)
+        return report
+
+    def _collect(self, documents: Sequence[Document], report: BuildReport) -> tuple[list[IndexUnit], dict[str, str]]:
+        units: list[IndexUnit] = []
+        hashes: dict[str, str] = {}
+        for doc in documents:
+            doc_units = document_units(doc)
+            if not doc_units:
+                report.skipped.append({"document": doc.number, "reason": "Văn bản không có điều khoản nào đọc được."})
+                continue
+            units.extend(doc_units)
+            hashes[doc.number] = document_hash(doc)
+        report.documents, report.units = len(hashes), len(units)
+        return units, hashes
+
+    @staticmethod
+    def _diff(old: dict[str, str], new: dict[str, str], report: BuildReport) -> None:
+        report.added = sorted(n for n in new if n not in old)
+        report.replaced = sorted(n for n in new if n in old and old[n] != new[n])
+        report.removed = sorted(n for n in old if n not in new)
+        report.unchanged = sum(1 for n in new if old.get(n) == new[n])
+
+    @staticmethod
+    def _write_units(work: Path, units: list[IndexUnit]) -> None:
+        with (work / "units.jsonl").open("w", encoding="utf-8") as f:
+            for u in units:
+                f.write(u.to_json() + "\n")
+
+    @staticmethod
+    def _write_documents(work: Path, documents: Sequence[Document], hashes: dict[str, str]) -> None:
+        meta = {}
+        for doc in documents:
+            if doc.number in hashes:
+                data = doc.to_dict()
+                data["n_articles"] = len(data.pop("articles"))
+                meta[doc.number] = data
+        (work / "documents.json").write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
+
+    def _write_dense(self, path: Path, units: list[IndexUnit], report: BuildReport, progress: Progress) -> None:
+        assert self.embedder is not None
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            progress("embed", done, len(units))
+
+        before = self.embedder.computed
+        vectors = self.embedder.embed_passages([u.passage for u in units], progress=step)
+        report.embedded = self.embedder.computed - before
+        report.reused = len(units) - report.embedded
+        store = ChromaStore(path)
+        store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
+        progress("store", len(units), len(units))

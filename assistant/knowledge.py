@@ -1,0 +1,93 @@
+"""The knowledge engine's service: the one place the edges call to search, answer and re-index."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.extractive import Answer, ExtractiveAnswerer
+from assistant.documents import DocumentRepository
+from assistant.errors import InvalidInput
+from assistant.index.builder import BuildReport, IndexBuilder, Progress
+from assistant.index.embeddings import CachedEmbedder
+from assistant.index.generations import GenerationManager
+from assistant.index.reader import Generation
+from assistant.retrieval.search import Hit, HybridSearcher
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class TimedAnswer:
+    answer: Answer
+    trace_id: str
+    seconds: float
+
+
+class KnowledgeService:
+    def __init__(
+        self,
+        documents: DocumentRepository,
+        generations: GenerationManager,
+        embedder: CachedEmbedder | None,
+        searcher: HybridSearcher,
+        answerer: ExtractiveAnswerer,
+    ) -> None:
+        self.documents = documents
+        self.generations = generations
+        self.embedder = embedder
+        self.searcher = searcher
+        self.answerer = answerer
+        self._loaded: Generation | None = None
+        self._load_lock = threading.Lock()
+
+    def current(self) -> Generation:
+        """The serving generation; a switch by another process or thread is picked up here."""
+        gen_id = self.generations.current_id()
+        loaded = self._loaded
+        if loaded is not None and loaded.id == gen_id:
+            return loaded
+        with self._load_lock:
+            if self._loaded is None or self._loaded.id != gen_id:
+                self._loaded = Generation.load(self.generations.current_path())
+            return self._loaded
+
+    def search(self, query: str, k: int | None = None, documents: Sequence[str] | None = None) -> list[Hit]:
+        return self.searcher.search(self.current(), _check_question(query), k, documents)
+
+    def ask(self, question: str, documents: Sequence[str] | None = None) -> TimedAnswer:
+        start = time.perf_counter()
+        question = _check_question(question)
+        gen = self.current()
+        hits = self.searcher.search(gen, question, None, documents)
+        answer = self.answerer.answer(gen, question, hits)
+        return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start)
+
+    def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
+        """Build a new generation from the current documents and switch to it atomically."""
+        builder = IndexBuilder(self.generations, self.embedder)
+        kwargs = {"progress": progress} if progress else {}
+        return builder.build(self.documents.list(), dense=dense and self.embedder is not None, **kwargs)
+
+    def rollback(self) -> str:
+        return self.generations.rollback()
+
+    def status(self) -> dict:
+        gen_id = self.generations.current_id()
+        gens = [
+            {"id": m.id, "created": m.created, "units": m.n_units, "documents": m.n_documents, "dense": bool(m.embedder)}
+            for m in self.generations.list()
+        ]
+        return {"current": gen_id, "generations": gens}
+
+
+def _check_question(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Câu hỏi đang trống. Vui lòng nhập nội dung cần hỏi.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidInput(f"Câu hỏi quá dài (tối đa {MAX_QUESTION_CHARS} ký tự).")
+    return text
