@@ -84,6 +84,14 @@ def corpus_import(
     echo_json(report.to_dict() if hasattr(report, "to_dict") else report.__dict__)
 
 
+@corpus_app.command("vectors")
+@handles_errors
+def corpus_vectors() -> None:
+    """Ship the cached vectors of the current corpus in corpus/vectors/ (after a full index build)."""
+    n = services().knowledge.export_vectors()
+    console.print(f"Đã ghi {n} vector vào corpus/vectors/.")
+
+
 def _build(dense: bool, only_if_changed: bool) -> None:
     svc = services()
     if only_if_changed and _up_to_date(svc, dense):

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer
 from assistant.documents import DocumentRepository
@@ -35,12 +36,14 @@ class KnowledgeService:
         embedder: CachedEmbedder | None,
         searcher: HybridSearcher,
         answerer: ExtractiveAnswerer,
+        shipped_vectors: Path | None = None,
     ) -> None:
         self.documents = documents
         self.generations = generations
         self.embedder = embedder
         self.searcher = searcher
         self.answerer = answerer
+        self.shipped_vectors = shipped_vectors
         self._loaded: Generation | None = None
         self._load_lock = threading.Lock()
 
@@ -68,9 +71,25 @@ class KnowledgeService:
 
     def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
         """Build a new generation from the current documents and switch to it atomically."""
+        self.seed_vectors()
         builder = IndexBuilder(self.generations, self.embedder)
         kwargs = {"progress": progress} if progress else {}
         return builder.build(self.documents.list(), dense=dense and self.embedder is not None, **kwargs)
+
+    def seed_vectors(self) -> int:
+        """Load the vectors shipped with the corpus into the cache, so a first build embeds nothing unchanged."""
+        if self.embedder is None or self.shipped_vectors is None:
+            return 0
+        return self.embedder.cache.import_npz(self.embedder.name, self.shipped_vectors / f"{self.embedder.name}.npz")
+
+    def export_vectors(self) -> int:
+        """Write the cached vectors of the current documents next to the corpus (run after a full build)."""
+        if self.embedder is None or self.shipped_vectors is None:
+            return 0
+        from assistant.index.units import document_units
+
+        texts = [u.passage for d in self.documents.list() for u in document_units(d)]
+        return self.embedder.cache.export_npz(self.embedder.name, texts, self.shipped_vectors / f"{self.embedder.name}.npz")
 
     def rollback(self) -> str:
         return self.generations.rollback()

@@ -46,5 +46,7 @@ def build_services(settings: Settings) -> Services:
     cache = EmbeddingCache(paths.index_dir / "cache" / "embeddings.sqlite")
     embedder = CachedEmbedder(raw, cache, batch_size=settings.embedder.batch_size)
     searcher = HybridSearcher(raw, settings.retrieval)
-    knowledge = KnowledgeService(documents, generations, embedder, searcher, ExtractiveAnswerer(settings.answer))
+    knowledge = KnowledgeService(
+        documents, generations, embedder, searcher, ExtractiveAnswerer(settings.answer), paths.corpus_dir / "vectors"
+    )
     return Services(settings, documents, generations, knowledge)

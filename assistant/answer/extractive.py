@@ -129,7 +129,7 @@ class ExtractiveAnswerer:
         dense = hits[0].dense
         if dense is None:
             return cov
-        return 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15))
+        return max(cov, 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15)))
 
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         conf = self.confidence(gen, question, hits)

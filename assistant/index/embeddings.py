@@ -122,6 +122,29 @@ class EmbeddingCache:
         with self._lock, self._conn:
             self._conn.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
 
+    def export_npz(self, model: str, texts: Sequence[str], path: Path) -> int:
+        """Write the vectors of these texts (those cached) to a portable file shipped with the corpus."""
+        found = self.get_many(model, texts)
+        keys = sorted(found)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        vecs = np.stack([found[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+        np.savez_compressed(path, keys=np.array(keys), vecs=vecs.astype(np.float32))
+        return len(keys)
+
+    def import_npz(self, model: str, path: Path) -> int:
+        """Seed the cache from a shipped file; existing entries are kept. Returns how many were new."""
+        if not path.exists():
+            return 0
+        data = np.load(path, allow_pickle=False)
+        keys, vecs = [str(k) for k in data["keys"]], data["vecs"]
+        with self._lock, self._conn:
+            before = self._conn.total_changes
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO emb VALUES (?, ?, ?)",
+                [(model, k, np.asarray(v, np.float32).tobytes()) for k, v in zip(keys, vecs)],
+            )
+            return int(self._conn.total_changes - before)
+
     def count(self, model: str) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM emb WHERE model=?", [model]).fetchone()[0])

@@ -92,6 +92,9 @@ class GenerationManager:
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
+            if not (work / "manifest.json").exists():
+                shutil.rmtree(work, ignore_errors=True)
+                raise IndexNotReady("Lượt xây dựng chỉ mục không hoàn tất; giữ nguyên chỉ mục đang phục vụ.")
             os.rename(work, self.path(gen_id))
             self.switch(gen_id)
             self.prune()

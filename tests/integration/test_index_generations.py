@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import threading
 
 import numpy as np
 import pytest
@@ -92,11 +92,35 @@ def test_failed_build_leaves_serving_generation_intact(built):
     assert not knowledge.ask("Hình thức đào tạo, bồi dưỡng viên chức").answer.abstained
 
 
-def test_second_build_while_one_runs_is_refused(built):
-    manager = built.knowledge.generations
-    with manager.building():
-        with pytest.raises(IndexBusy):
-            built.knowledge.build()
+class BlockingEmbedder(FakeEmbedder):
+    """A slow model: holds the build open until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+        self.started.set()
+        self.release.wait(30)
+        return super().embed_passages(texts)
+
+
+def test_second_build_while_one_runs_is_refused_and_asks_keep_working(built):
+    knowledge = built.knowledge
+    serving = knowledge.generations.current_id()
+    built.documents.put(load_doc("03-2021-tt-bgddt"))
+    slow = BlockingEmbedder()
+    knowledge.embedder.inner, knowledge.embedder.name = slow, "blocking"
+    runner = threading.Thread(target=knowledge.build)
+    runner.start()
+    assert slow.started.wait(30)
+    with pytest.raises(IndexBusy):
+        knowledge.build()
+    assert not knowledge.ask("Hình thức đào tạo, bồi dưỡng viên chức").answer.abstained
+    assert knowledge.generations.current_id() == serving
+    slow.release.set()
+    runner.join(60)
+    assert knowledge.generations.current_id() != serving
 
 
 def test_lock_left_by_a_killed_build_does_not_block(built):
@@ -151,3 +175,21 @@ def test_real_bundled_model_on_a_handful_of_units(tmp_path):
     target = next(u for u in units if u.article == "33")
     found = store.query(emb.embed_query("chế độ đào tạo, bồi dưỡng viên chức"), 3)
     assert found[0][0] == target.id
+
+
+def test_langchain_retriever_returns_cited_documents(built):
+    from assistant.retrieval.langchain import RegulationRetriever
+
+    docs = RegulationRetriever(knowledge=built.knowledge, k=3).invoke("chế độ đào tạo, bồi dưỡng viên chức")
+    assert len(docs) == 3
+    assert docs[0].metadata["citation"] == "Điều 33 Luật Viên chức số 58/2010/QH12"
+    assert docs[0].page_content.startswith("1.")
+
+
+def test_shipped_vectors_seed_the_cache(built, tmp_path):
+    knowledge = built.knowledge
+    exported = knowledge.export_vectors()
+    assert exported == knowledge.current().manifest.n_units
+    fresh = type(knowledge.embedder.cache)(tmp_path / "fresh.sqlite")
+    assert fresh.import_npz(knowledge.embedder.name, knowledge.shipped_vectors / f"{knowledge.embedder.name}.npz") == exported
+    assert fresh.import_npz(knowledge.embedder.name, knowledge.shipped_vectors / f"{knowledge.embedder.name}.npz") == 0

@@ -1,0 +1,446 @@
+"""General parser for one legal document given as plain text or markdown (possibly OCR'd).
+
+The text is cleaned line by line (markdown markup, repeated page headers, OCR debris), the header
+before the first chapter or article gives the metadata (số hiệu, loại, cơ quan, ngày), and a small
+state machine reads Chương / Mục / Điều. Line breaks inside paragraphs are joined; the article body
+keeps one paragraph per line so that clauses and points can be split without guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from assistant.domain import Article, Completeness, Document, DocStatus, Relation, RelationKind
+from assistant.errors import DocumentParseError
+from assistant.ingest.phapdien import ISSUER_CODES
+from assistant.ingest.structure import split_clauses, strip_marker_noise
+from assistant.text import normalize_doc_number, normalize_text
+
+TYPE_WORDS = {
+    "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch",
+    "NGHỊ QUYẾT LIÊN TỊCH": "Nghị quyết liên tịch",
+    "NGHỊ ĐỊNH": "Nghị định",
+    "THÔNG TƯ": "Thông tư",
+    "QUYẾT ĐỊNH": "Quyết định",
+    "QUY ĐỊNH": "Quy định",
+    "NGHỊ QUYẾT": "Nghị quyết",
+    "LUẬT": "Luật",
+    "PHÁP LỆNH": "Pháp lệnh",
+    "CHỈ THỊ": "Chỉ thị",
+    "HƯỚNG DẪN": "Hướng dẫn",
+    "KẾT LUẬN": "Kết luận",
+}
+# Type implied by the number's code when the text does not state it on its own line.
+_TYPE_BY_CODE = [
+    (re.compile(r"/QH\d+$"), "Luật"),
+    (re.compile(r"/TTLT-"), "Thông tư liên tịch"),
+    (re.compile(r"/NĐ-CP$"), "Nghị định"),
+    (re.compile(r"/TT-"), "Thông tư"),
+    (re.compile(r"/QĐ-"), "Quyết định"),
+    (re.compile(r"/NQ-"), "Nghị quyết"),
+]
+_FRONT_TYPES = {"nghi-dinh": "Nghị định", "thong-tu": "Thông tư", "luat": "Luật", "quyet-dinh": "Quyết định", "nghi-quyet": "Nghị quyết", "thong-tu-lien-tich": "Thông tư liên tịch", "quy-dinh": "Quy định"}
+_STATUS_WORDS = {
+    "con-hieu-luc": DocStatus.IN_FORCE,
+    "còn hiệu lực": DocStatus.IN_FORCE,
+    "het-hieu-luc": DocStatus.REPEALED,
+    "hết hiệu lực": DocStatus.REPEALED,
+    "het-hieu-luc-mot-phan": DocStatus.PARTLY_REPEALED,
+    "hết hiệu lực một phần": DocStatus.PARTLY_REPEALED,
+    "chua-co-hieu-luc": DocStatus.NOT_YET,
+    "chưa có hiệu lực": DocStatus.NOT_YET,
+}
+_ISSUER_HEADERS = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ", "BỘ CHÍNH TRỊ": "Bộ Chính trị", "BAN BÍ THƯ": "Ban Bí thư"}
+
+_NUMBER_LINE = re.compile(
+    r"^Số\s*[:.]?\s*(?P<number>\d{1,4}\s*/\s*\d{4}\s*/\s*[A-ZĐa-zđ0-9]+(?:\s*[-_–]\s*[A-ZĐa-zđ0-9]+)*|\d{1,4}-[A-ZĐ]+/[A-ZĐ]+)"
+)
+_DATE_VI = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_DATE_NUM = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<num>\d{1,3}[a-zđ]?)\s*[.:]\s*(?P<title>.*)$")
+_CHAPTER = re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<num>[IVXLC]+|\d+)\b\s*[.:]?\s*(?P<title>.*)$")
+_ROMAN_PART = re.compile(r"^(?P<num>[IVX]+)\s*[-.]\s+(?P<title>.+)$")  # "I- QUY ĐỊNH CHUNG" (Đảng documents)
+_SECTION = re.compile(r"^(?:Mục|MỤC)\s+(?P<num>\d+)\s*[.:]?\s*(?P<title>.*)$")
+_END = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|T/M|Phụ lục\s+[IVX\d]+$|PHỤ LỤC\b)")
+_MARKER = re.compile(r"^(?:\d{1,3}[a-zđ]?[.,-]\s|[a-zđ]\)\s?|[-+•]\s)")
+
+_PAGE_HEADERS = re.compile(
+    r"Cơ quan phát hành|Độc lập\s*[-–]\s*Tự do|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|^[-—_=*\s]{1,}$"
+)
+_LEAD_NOISE = re.compile(r"^[.`_~=„‹›'\"\s]+(?=\w)")
+_TAIL_NOISE = re.compile(r"(?<=[.;:)])(?:\s+(?:[^\w\s]{1,3}|[a-zA-Zịìỉ]))+$|\s+[:|]+$")
+_TITLE_TAIL = re.compile(r"(?:\s+(?:[^\w\s()]+|[ịìlI|]))+$")
+
+
+@dataclass
+class Header:
+    number: str = ""
+    doc_type: str = ""
+    issuer: str = ""
+    issued_date: str = ""
+    effective_date: str = ""
+    title: str = ""
+    status: DocStatus = DocStatus.UNKNOWN
+    status_source: str = ""
+    relations: list[Relation] = field(default_factory=list)
+
+
+def _iso_date(raw: str) -> str:
+    raw = str(raw)
+    if m := _DATE_ISO.search(raw):
+        return m.group(0)
+    if m := _DATE_VI.search(raw) or _DATE_NUM.search(raw):
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    if m := re.search(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", raw):
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    return ""
+
+
+def sentence_case(text: str) -> str:
+    """'QUY ĐỊNH VỀ ĐÀO TẠO' → 'Quy định về đào tạo' (only for titles set entirely in capitals)."""
+    if any(c.islower() for c in text):
+        return text
+    lower = text.lower()
+    return lower[:1].upper() + lower[1:]
+
+
+def doc_type_from_number(number: str) -> str:
+    return next((name for pattern, name in _TYPE_BY_CODE if pattern.search(number)), "")
+
+
+def issuer_from_number(number: str) -> str:
+    if re.search(r"/QH\d+$", number):
+        return "Quốc hội"
+    codes = re.split(r"[-/]", number.split("/", 1)[-1])
+    names = [ISSUER_CODES[c.upper()] for c in codes if c.upper() in ISSUER_CODES]
+    return " và ".join(dict.fromkeys(names))
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    m = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    if not m:
+        return {}, text
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError:
+        meta = {}
+    return (meta if isinstance(meta, dict) else {}), text[m.end() :]
+
+
+def _info_block(text: str) -> tuple[dict[str, str], str]:
+    """Key/value pairs of a mirror's '## THÔNG TIN VĂN BẢN' block, and the text without it."""
+    m = re.search(r"^## THÔNG TIN VĂN BẢN\n(.*?)(?=^## VĂN BẢN\s*$)", text, re.S | re.M)
+    if not m:
+        return {}, text
+    info: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        line = line.replace("**", "").strip()
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if len(cells) >= 2 and cells[1] and not set(cells[1]) <= set("-"):
+                info[cells[0].rstrip(":")] = cells[1]
+        elif ":" in line:
+            key, _, value = line.partition(":")
+            if value.strip():
+                info[key.strip()] = value.strip()
+    return info, text[: m.start()] + text[m.end() :]
+
+
+def _is_noise(line: str) -> bool:
+    if not line or re.match(r"^(?:[a-zđ]\)|\d{1,3}\.)$", line):
+        return False
+    if _PAGE_HEADERS.search(line):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) >= 2]
+    if not words or len(line) <= 3:
+        return True
+    return len(line) < 40 and bool(re.search(r"[\^~`{}\[\]<>\\$]", line)) and not _MARKER.match(line)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Markup-free, NFC lines; page headers and OCR debris removed; blank lines kept as ''."""
+    out: list[str] = []
+    for raw in normalize_text(text).split("\n"):
+        line = re.sub(r"^#{1,6}\s*", "", raw).replace("**", "").strip()
+        if re.fullmatch(r"\*[^*]+\*", line):  # an editor's italic remark, not document text
+            continue
+        line = _LEAD_NOISE.sub("", strip_marker_noise(line)).strip()
+        line = re.sub(r"^(.+?)\s+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$", r"\1", line)
+        line = re.sub(r"^[:;,]\s+(?=\w)", "", line)
+        out.append("" if _is_noise(line) else _TAIL_NOISE.sub("", line))
+    return out
+
+
+# ---------------------------------------------------------------- header
+
+
+def _chapter(line: str) -> re.Match[str] | None:
+    if m := _CHAPTER.match(line):
+        return m
+    m = _ROMAN_PART.match(line)
+    return m if m and m.group("title").isupper() else None
+
+
+def _is_structure(line: str) -> bool:
+    return bool(_ARTICLE.match(line) or _chapter(line))
+
+
+def _is_heading(line: str) -> bool:
+    return bool(_chapter(line) or _SECTION.match(line))
+
+
+def _split_preamble(lines: list[str]) -> int:
+    """Index where the normative body starts: Điều 1 (else the first article), or the chapter
+    and section headings printed right above it."""
+    firsts = [i for i, line in enumerate(lines) if (m := _ARTICLE.match(line)) and m.group("num") == "1"]
+    anywhere = [i for i, line in enumerate(lines) if _ARTICLE.match(line)]
+    if not (firsts or anywhere):
+        raise DocumentParseError("Không nhận ra điều khoản nào (không thấy dòng 'Điều 1.', 'Điều 2.' …) trong văn bản.")
+    start = j = (firsts or anywhere)[0]
+    while j > 0 and (not lines[j - 1] or lines[j - 1].isupper() or _is_heading(lines[j - 1])):
+        j -= 1
+        if _is_heading(lines[j]):
+            start = j
+    return start
+
+
+def parse_header(lines: list[str]) -> Header:
+    header = Header()
+    for i, line in enumerate(lines):
+        if not header.number and (m := _NUMBER_LINE.match(line)):
+            header.number = normalize_doc_number(m.group("number"))
+        if not header.issued_date and (m := _DATE_VI.search(line)) and "," in line[: m.start() + 1]:
+            header.issued_date = _iso_date(m.group(0))
+        if not header.issuer:
+            for key, name in _ISSUER_HEADERS.items():
+                if line == key or line.startswith(key + " ") or line == f"CỦA {key}":
+                    header.issuer = name
+        if not header.doc_type and line.upper() == line and line.strip(" :") in TYPE_WORDS:
+            header.doc_type = TYPE_WORDS[line.strip(" :")]
+            header.title = _title_after(lines[i + 1 :], header)
+    return header
+
+
+def _title_after(lines: list[str], header: Header) -> str:
+    parts: list[str] = []
+    for line in lines:
+        if not line:
+            if parts:
+                continue
+            continue
+        if re.match(r"^(?:-\s*)?(?:Căn cứ|Theo đề nghị|Thực hiện|Số\b|Ngày ban hành|Hiệu lực)", line) or _is_structure(line):
+            break
+        if m := re.match(r"^CỦA\s+(.+)$", line):
+            header.issuer = _ISSUER_HEADERS.get(m.group(1).strip(), header.issuer)
+            continue
+        parts.append(line)
+    return sentence_case(" ".join(parts).strip(" :"))
+
+
+# ---------------------------------------------------------------- body
+
+
+@dataclass
+class _Draft:
+    number: str
+    title_lines: list[str]
+    lines: list[str]
+    chapter: str
+    section: str
+    title_open: bool = True
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Join OCR line breaks: a new paragraph at a marker, or after a sentence end / blank line
+    followed by a capital; a line starting in lower case continues the paragraph."""
+    paras: list[str] = []
+    gap = True
+    for line in lines:
+        if not line:
+            gap = True
+            continue
+        starts_lower = line[0].islower() and not _MARKER.match(line)
+        prev = paras[-1] if paras else ""
+        new = (
+            not paras
+            or bool(_MARKER.match(line))
+            or (not starts_lower and (gap or prev.endswith((".", ";", ":", "!", "?", ".”", '."'))))
+        )
+        if new:
+            paras.append(line)
+        else:
+            paras[-1] = prev[:-1] + line if re.search(r"\w-$", prev) else f"{prev} {line}"
+        gap = False
+    return paras
+
+
+def _clean_title(text: str) -> str:
+    return _TITLE_TAIL.sub("", text).strip(" ,:;|-")
+
+
+def _finish(draft: _Draft, *, loose: bool) -> Article:
+    body = "\n".join(_paragraphs(draft.lines))
+    return Article(
+        number=draft.number,
+        title=_clean_title(" ".join(draft.title_lines)),
+        text=body,
+        clauses=split_clauses(body, allow_loose=loose),
+        chapter=draft.chapter,
+        section=draft.section,
+    )
+
+
+def _heading_title(lines: list[str], start: int, inline: str) -> tuple[str, int]:
+    """Title of a chapter / section: the rest of its line, else the capitals that follow."""
+    parts = [inline] if inline else []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if _is_structure(line) or _SECTION.match(line) or not line.isupper() or (parts and inline):
+            break
+        if line not in parts:
+            parts.append(line)
+        i += 1
+    return " ".join(parts).strip(" :"), i
+
+
+def _drop_orphan_headings(draft: _Draft | None) -> None:
+    """Lines that belong to the next chapter heading but were printed before it (OCR page order)."""
+    if draft:
+        draft.title_open = False
+    while draft and draft.lines and (
+        not draft.lines[-1] or draft.lines[-1].isupper() or re.search(r"\b(?:Mục|Chương)\s*\d*:?$", draft.lines[-1])
+    ):
+        draft.lines.pop()
+
+
+def parse_body(lines: list[str], *, loose: bool) -> tuple[list[Article], list[str]]:
+    """Articles in order; also the numbers skipped by the sequence (OCR lost a heading)."""
+    articles: list[Article] = []
+    gaps: list[str] = []
+    draft: _Draft | None = None
+    chapter = section = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _END.match(line):
+            break
+        m = _ARTICLE.match(line)
+        if m and _accept_article(m.group("num"), draft, gaps):
+            if draft:
+                articles.append(_finish(draft, loose=loose))
+            title = m.group("title")
+            draft = _Draft(m.group("num"), [title] if title else [], [], chapter, section, title_open=True)
+            i += 1
+            continue
+        if cm := _chapter(line):
+            _drop_orphan_headings(draft)
+            title, i = _heading_title(lines, i + 1, cm.group("title"))
+            label = f"Chương {cm.group('num')}" if line.lower().startswith("chương") else cm.group("num")
+            chapter, section = f"{label}. {title}".strip(". "), ""
+            continue
+        if sm := _SECTION.match(line):
+            _drop_orphan_headings(draft)
+            title, i = _heading_title(lines, i + 1, sm.group("title"))
+            section = f"Mục {sm.group('num')}. {title}".strip(". ")
+            continue
+        if draft:
+            _add_line(draft, line)
+        i += 1
+    if draft:
+        articles.append(_finish(draft, loose=loose))
+    return articles, gaps
+
+
+def _accept_article(num: str, draft: _Draft | None, gaps: list[str]) -> bool:
+    if draft is None:
+        return True
+    prev, cur = _num(draft.number), _num(num)
+    if num[-1].isalpha() and cur == prev:
+        return True
+    if prev < cur <= prev + 3:
+        gaps.extend(str(n) for n in range(prev + 1, cur))
+        return True
+    return False
+
+
+def _num(number: str) -> int:
+    return int(re.match(r"\d+", number).group(0))  # type: ignore[union-attr]
+
+
+def _add_line(draft: _Draft, line: str) -> None:
+    if draft.title_open:
+        if not line:
+            return
+        if not draft.title_lines or (line[0].islower() and not _MARKER.match(line)):
+            draft.title_lines.append(line)
+            return
+        draft.title_open = False
+    draft.lines.append(line)
+
+
+# ---------------------------------------------------------------- document
+
+
+def _header_from_meta(meta: dict[str, Any], info: dict[str, str], source_name: str) -> Header:
+    h = Header()
+    h.number = str(meta.get("so_hieu") or info.get("Số hiệu") or "")
+    h.doc_type = _FRONT_TYPES.get(str(meta.get("loai_van_ban", "")), str(meta.get("loai_van_ban") or info.get("Loại văn bản") or ""))
+    h.issuer = str(meta.get("co_quan_ban_hanh") or info.get("Cơ quan ban hành") or info.get("Nơi ban hành") or "")
+    h.issued_date = _iso_date(meta.get("ngay_ban_hanh") or info.get("Ngày ban hành") or "")
+    h.effective_date = _iso_date(meta.get("ngay_hieu_luc") or info.get("Ngày hiệu lực") or info.get("Hiệu lực") or "")
+    h.title = str(meta.get("trich_yeu_ngan") or "")
+    for key, raw in (("hieu_luc", meta.get("hieu_luc")), ("Hiệu lực", info.get("Hiệu lực"))):
+        status = _STATUS_WORDS.get(str(raw or "").strip().lower())
+        if status:
+            h.status, h.status_source = status, f"{source_name}: {key}: {raw}"
+            break
+    for target in meta.get("van_ban_thay_the") or []:
+        h.relations.append(Relation(RelationKind.REPLACES, normalize_doc_number(str(target)), f"{source_name}: van_ban_thay_the: {target}"))
+    return h
+
+
+def parse_legal_text(text: str, *, source_name: str = "", number: str = "") -> Document:
+    """A Document from the text of one legal document; raises DocumentParseError without articles."""
+    text = normalize_text(text)
+    meta, text = split_front_matter(text)
+    info, text = _info_block(text)
+    lines = clean_lines(text)
+    start = _split_preamble(lines)
+    from_text = parse_header(lines[:start])
+    from_meta = _header_from_meta(meta, info, source_name)
+    articles, gaps = parse_body(lines[start:], loose=True)
+    if not articles:
+        raise DocumentParseError("Không nhận ra điều khoản nào trong văn bản.")
+    number = normalize_doc_number(number or from_meta.number) if (number or from_meta.number) else from_text.number
+    if not number:
+        raise DocumentParseError("Không tìm thấy số hiệu văn bản (dòng 'Số: …'); hãy nhập số hiệu khi tải lên.")
+    provenance = {"source_file": source_name} if source_name else {}
+    if gaps:
+        provenance["articles_not_found"] = ", ".join(gaps)
+    return Document(
+        number=number,
+        doc_type=from_text.doc_type or from_meta.doc_type or doc_type_from_number(number),
+        title=from_text.title or from_meta.title,
+        issuer=from_meta.issuer or from_text.issuer or issuer_from_number(number),
+        issued_date=from_meta.issued_date or from_text.issued_date,
+        effective_date=from_meta.effective_date,
+        status=from_meta.status,
+        status_source=from_meta.status_source,
+        completeness=Completeness.FULL,
+        provenance=provenance,
+        relations=from_meta.relations,
+        articles=articles,
+    )
