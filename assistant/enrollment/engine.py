@@ -223,7 +223,11 @@ class _Match:
 
 
 def _cert_valid_until(cert: CertificateRecord, cond: CertificateCond) -> date | None:
-    ends = [d for d in (cert.expires_on, add_months(cert.issued_on, cond.validity_months) if cond.validity_months else None) if d]
+    ends = [
+        d
+        for d in (cert.expires_on, add_months(cert.issued_on, cond.validity_months) if cond.validity_months else None)
+        if d
+    ]
     return min(ends) if ends else None
 
 
@@ -235,7 +239,9 @@ def _held_certificates(cadre: CadreRecord) -> list[CertificateRecord]:
         if e.status is EnrollmentStatus.COMPLETED and e.certificate_type and e.finished_on:
             key = (e.certificate_type, e.certificate_number or "")
             if key not in known:
-                held.append(CertificateRecord(e.certificate_type, e.finished_on, e.certificate_number or "", e.course_name))
+                held.append(
+                    CertificateRecord(e.certificate_type, e.finished_on, e.certificate_number or "", e.course_name)
+                )
     return held
 
 
@@ -251,7 +257,9 @@ def _match_certificate(cond: CertificateCond, cadre: CadreRecord, as_of: date, n
             continue
         until = _cert_valid_until(cert, cond)
         if until is not None and until < as_of:
-            m.context.append(Evidence("certificate", cert.number, f"{label} (hết hạn {until:%d/%m/%Y})", cert.issued_on, False))
+            m.context.append(
+                Evidence("certificate", cert.number, f"{label} (hết hạn {until:%d/%m/%Y})", cert.issued_on, False)
+            )
             m.expired_on = max(m.expired_on or until, until)
             continue
         suffix = f", cấp {cert.issued_on:%d/%m/%Y}" + (f", hiệu lực đến {until:%d/%m/%Y}" if until else "")
@@ -353,6 +361,8 @@ def _match(cond: Condition, cadre: CadreRecord, as_of: date, names: RuleSet | No
 
 
 def _best(matches: Sequence[_Match]) -> _Match:
+    if len(matches) == 1:
+        return matches[0]
     met = [m for m in matches if m.met]
     if met:
         return met[0]
@@ -375,6 +385,9 @@ def _decide(rule: Rule, match: _Match, due: date | None, as_of: date) -> tuple[S
             return Status.MET, None, "đã làm việc đủ thời gian cam kết"
         return Status.IN_PROGRESS, match.until, "đang trong thời gian cam kết phục vụ"
     if match.met:
+        dates = [e.on for e in match.evidence if e.on]
+        if due and dates and min(dates) > due:
+            return Status.MET, due, f"đã đáp ứng nhưng sau hạn {due:%d/%m/%Y}"
         return Status.MET, due, "đã có minh chứng đáp ứng"
     if due is None and match.expired_on is not None:
         due = match.expired_on
@@ -397,8 +410,13 @@ def _legal_refs(rule: Rule) -> tuple[LegalRef, ...]:
 
 def evaluate_rule(rule: Rule, cadre: CadreRecord, as_of: date, names: RuleSet | None = None) -> RequirementStatus:
     problem = applicability_problem(rule, cadre, as_of)
-    base = {"rule_id": rule.id, "title": rule.title, "citation": rule.citation, "legal_basis": _legal_refs(rule),
-            "summary": rule.summary}
+    base = {
+        "rule_id": rule.id,
+        "title": rule.title,
+        "citation": rule.citation,
+        "legal_basis": _legal_refs(rule),
+        "summary": rule.summary,
+    }
     if problem:
         return RequirementStatus(status=Status.NOT_APPLICABLE, due_date=None, evidence=(), detail=problem, **base)
     match = _best([_match(c, cadre, as_of, names) for c in rule.satisfied_by])
@@ -408,10 +426,15 @@ def evaluate_rule(rule: Rule, cadre: CadreRecord, as_of: date, names: RuleSet | 
     status, due, detail = _decide(rule, match, due, as_of)
     if match.progress:
         detail += f": {match.progress[0]}/{match.progress[1]} tiết trong năm {as_of.year}"
-    evidence = tuple(match.evidence) if match.met else tuple(match.context)
-    if status is Status.IN_PROGRESS and any(isinstance(c, CommitmentCond) for c in rule.satisfied_by):
+    if match.met:
         evidence = tuple(match.evidence)
-    return RequirementStatus(status=status, due_date=due, evidence=evidence, detail=detail, progress=match.progress, **base)
+    elif match.progress is not None or any(isinstance(c, CommitmentCond) for c in rule.satisfied_by):
+        evidence = tuple(match.evidence + match.context)  # partial hours and running commitments are real records
+    else:
+        evidence = tuple([replace(e, counts=False) for e in match.evidence] + match.context)
+    return RequirementStatus(
+        status=status, due_date=due, evidence=evidence, detail=detail, progress=match.progress, **base
+    )
 
 
 def evaluate(

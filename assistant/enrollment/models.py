@@ -69,7 +69,9 @@ ACTIVE_ENROLLMENT = frozenset({EnrollmentStatus.REGISTERED, EnrollmentStatus.IN_
 
 
 def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, create_constraint=False, length=32, values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        cls, native_enum=False, create_constraint=False, length=32, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class Base(DeclarativeBase):
@@ -171,7 +173,9 @@ class Certificate(Base):
     """A certificate or diploma held (chứng chỉ), whether or not it came from a recorded course."""
 
     __tablename__ = "enr_certificates"
-    __table_args__ = (UniqueConstraint("cadre_id", "cert_type", "number", name="uq_enr_certificates_cadre_type_number"),)
+    __table_args__ = (
+        UniqueConstraint("cadre_id", "cert_type", "number", name="uq_enr_certificates_cadre_type_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("enr_cadres.id", ondelete="CASCADE"), index=True)

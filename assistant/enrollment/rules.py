@@ -25,7 +25,13 @@ SEED_RULES = Path(__file__).resolve().parent / "rules" / "seed.yaml"
 
 # Ordered levels: a higher index satisfies a lower requirement.
 QUALIFICATION_LEVELS: dict[str, list[list[str]]] = {
-    "education_level": [["trung_cap"], ["cao_dang"], ["dai_hoc"], ["thac_si", "chuyen_khoa_1"], ["tien_si", "chuyen_khoa_2"]],
+    "education_level": [
+        ["trung_cap"],
+        ["cao_dang"],
+        ["dai_hoc"],
+        ["thac_si", "chuyen_khoa_1"],
+        ["tien_si", "chuyen_khoa_2"],
+    ],
     "political_theory": [["so_cap"], ["trung_cap"], ["cao_cap", "cu_nhan"]],
     "state_management": [["chuyen_vien"], ["chuyen_vien_chinh"], ["chuyen_vien_cao_cap"]],
     "foreign_language": [["bac_1"], ["bac_2"], ["bac_3"], ["bac_4"], ["bac_5"], ["bac_6"]],
@@ -67,7 +73,11 @@ class LegalBasis(_Strict):
 
     @property
     def label(self) -> str:
-        parts = [f"Điểm {self.point}" if self.point else "", f"Khoản {self.clause}" if self.clause else "", f"Điều {self.article}"]
+        parts = [
+            f"Điểm {self.point}" if self.point else "",
+            f"Khoản {self.clause}" if self.clause else "",
+            f"Điều {self.article}",
+        ]
         return " ".join(p for p in parts if p) + " " + citation_doc_name(self.doc_type, self.doc_title, self.document)
 
 
@@ -114,7 +124,8 @@ class AllOfCond(_Strict):
 
 
 Condition = Annotated[
-    CertificateCond | CourseCond | QualificationCond | HoursCond | CommitmentCond | AllOfCond, Field(discriminator="kind")
+    CertificateCond | CourseCond | QualificationCond | HoursCond | CommitmentCond | AllOfCond,
+    Field(discriminator="kind"),
 ]
 AllOfCond.model_rebuild()
 

@@ -7,7 +7,7 @@ the options used at build time are saved with the index so a loaded index tokeni
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,10 +23,11 @@ _META = "lexical.json"
 class LexicalIndex:
     """Okapi BM25 over caller-given ids; `search` returns (id, score) best first."""
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, options: TokenizerOptions = DEFAULT_OPTIONS) -> None:
+    def __init__(self, k1: float = 0.9, b: float = 0.6, options: TokenizerOptions = DEFAULT_OPTIONS) -> None:
         self.k1, self.b, self.options = k1, b, options
         self._ids: list[str] = []
         self._bm25: bm25s.BM25 | None = None
+        self._position: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -44,7 +45,7 @@ class LexicalIndex:
         bm25 = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
         if ids:
             bm25.index([tokenize(t, self.options) for t in texts], show_progress=False)
-        self._ids, self._bm25 = list(ids), bm25
+        self._ids, self._bm25, self._position = list(ids), bm25, None
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for the query, in id order (zeros if nothing matches)."""
@@ -55,6 +56,17 @@ class LexicalIndex:
         if not token_ids:
             return np.zeros(len(self._ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(token_ids), dtype=np.float32)
+
+    def score_ids(self, query: str, ids: Iterable[str]) -> dict[str, float]:
+        """Exact BM25 scores of given ids (e.g. dense candidates), instead of imputing the ones not in the top k."""
+        scores = self.scores(query)
+        position = self._positions()
+        return {i: float(scores[position[i]]) for i in ids if i in position}
+
+    def _positions(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {doc_id: n for n, doc_id in enumerate(self._ids)}
+        return self._position
 
     def search(self, query: str, k: int = 10, allowed: Collection[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (id, score) with a positive score; `allowed` restricts results to those ids."""
@@ -73,7 +85,7 @@ class LexicalIndex:
     def save(self, directory: Path) -> None:
         """Write the BM25 matrices, the ids and the tokenizer options into one directory."""
         if self._bm25 is None:
-            raise IndexNotReady("nothing to save: build the index first")
+            raise IndexNotReady("Chỉ mục từ khóa chưa được xây dựng.")
         directory.mkdir(parents=True, exist_ok=True)
         if self._ids:
             self._bm25.save(str(directory), show_progress=False)
@@ -84,11 +96,12 @@ class LexicalIndex:
     def load(cls, directory: Path) -> LexicalIndex:
         meta_path = directory / _META
         if not meta_path.exists():
-            raise IndexNotReady(f"no lexical index in {directory}")
+            raise IndexNotReady("Chưa có chỉ mục từ khóa.", detail=str(directory))
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         index = cls(k1=meta["k1"], b=meta["b"], options=TokenizerOptions(**meta["options"]))
         index._ids = list(meta["ids"])
         index._bm25 = bm25s.BM25.load(str(directory), show_progress=False) if index._ids else bm25s.BM25()
         if index._ids and index._bm25.scores["num_docs"] != len(index._ids):
-            raise IndexNotReady(f"{directory}: {len(index._ids)} ids for {index._bm25.scores['num_docs']} documents")
+            detail = f"{directory}: {len(index._ids)} ids, {index._bm25.scores['num_docs']} documents"
+            raise IndexNotReady("Chỉ mục từ khóa không nhất quán, cần xây dựng lại.", detail=detail)
         return index

@@ -40,24 +40,54 @@ def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if _looks_binary(data):
-        raise DocumentParseError("Tệp không phải văn bản thuần (có vẻ là tệp nhị phân bị đổi đuôi); hãy tải lên tệp .txt, .docx hoặc .pdf thật.")
+        raise DocumentParseError(
+            "Tệp không phải văn bản thuần (có vẻ là tệp nhị phân bị đổi đuôi); "
+            "hãy tải lên tệp .txt, .docx hoặc .pdf thật."
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
+    candidates = [data.decode("cp1258", errors="replace")]
     best = from_bytes(data).best()
-    if best is not None and best.encoding not in ("utf_8", "ascii"):
-        return str(best)
-    return data.decode("cp1258", errors="replace")
+    if best is not None:
+        candidates.append(str(best))
+    return max(candidates, key=_vietnamese_score)
+
+
+_VI_LETTERS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+
+
+def _vietnamese_score(text: str) -> int:
+    """Legacy Vietnamese encodings are told apart by how many Vietnamese letters they yield."""
+    nfc = unicodedata.normalize("NFC", text.lower())
+    return sum(c in _VI_LETTERS for c in nfc) - 5 * nfc.count("\ufffd")
 
 
 # ---------------------------------------------------------------- html
 
 
 class _HTMLText(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "blockquote", "pre"}
+    BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+    }
     SKIP = {"script", "style", "head", "noscript"}
 
     def __init__(self) -> None:
@@ -129,7 +159,9 @@ def pdf_to_text(data: bytes) -> str:
         raise DocumentParseError("Không đọc được tệp PDF: tệp hỏng hoặc không phải PDF.") from e
     text = unicodedata.normalize("NFC", "\n".join(pages))
     if not text.strip():
-        raise DocumentParseError("Tệp PDF không có lớp chữ (có thể là bản scan); cần nhận dạng chữ (OCR) trước khi nhập.")
+        raise DocumentParseError(
+            "Tệp PDF không có lớp chữ (có thể là bản scan); cần nhận dạng chữ (OCR) trước khi nhập."
+        )
     return text
 
 
@@ -149,7 +181,9 @@ def load_text(data: bytes, filename: str) -> str:
     reader = _READERS.get(suffix)
     if reader is None:
         hint = " Hãy lưu lại thành .docx." if suffix == ".doc" else ""
-        raise UnsupportedFormat(f"Không hỗ trợ định dạng '{suffix or filename}'. Chỉ nhận: {', '.join(SUPPORTED)}.{hint}")
+        raise UnsupportedFormat(
+            f"Không hỗ trợ định dạng '{suffix or filename}'. Chỉ nhận: {', '.join(SUPPORTED)}.{hint}"
+        )
     if not data.strip():
         raise DocumentParseError(f"Tệp '{filename}' rỗng.")
     text = unicodedata.normalize("NFC", reader(data))
@@ -186,5 +220,8 @@ def parse_document(data: bytes, filename: str, overrides: dict[str, Any] | None 
     """Exactly one Document from one uploaded file (see parse_documents for Pháp điển topics)."""
     docs = parse_documents(data, filename, overrides)
     if len(docs) != 1:
-        raise DocumentParseError(f"Tệp '{filename}' là một đề mục Pháp điển gồm {len(docs)} văn bản; hãy nhập bằng lệnh nhập kho (corpus import).")
+        raise DocumentParseError(
+            f"Tệp '{filename}' là một đề mục Pháp điển gồm {len(docs)} văn bản; "
+            "hãy nhập bằng lệnh nhập kho (corpus import)."
+        )
     return docs[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from assistant.domain import Completeness, Document, DocStatus, Relation, RelationKind
+from assistant.domain import Completeness, DocStatus, Document, Relation, RelationKind
 from assistant.errors import InvalidInput
 from assistant.text import normalize_doc_number
 

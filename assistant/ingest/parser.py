@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from assistant.domain import Article, Completeness, Document, DocStatus, Relation, RelationKind
+from assistant.domain import Article, Completeness, DocStatus, Document, Relation, RelationKind
 from assistant.errors import DocumentParseError
 from assistant.ingest.phapdien import ISSUER_CODES
 from assistant.ingest.structure import split_clauses, strip_marker_noise
@@ -43,7 +43,15 @@ _TYPE_BY_CODE = [
     (re.compile(r"/QĐ-"), "Quyết định"),
     (re.compile(r"/NQ-"), "Nghị quyết"),
 ]
-_FRONT_TYPES = {"nghi-dinh": "Nghị định", "thong-tu": "Thông tư", "luat": "Luật", "quyet-dinh": "Quyết định", "nghi-quyet": "Nghị quyết", "thong-tu-lien-tich": "Thông tư liên tịch", "quy-dinh": "Quy định"}
+_FRONT_TYPES = {
+    "nghi-dinh": "Nghị định",
+    "thong-tu": "Thông tư",
+    "luat": "Luật",
+    "quyet-dinh": "Quyết định",
+    "nghi-quyet": "Nghị quyết",
+    "thong-tu-lien-tich": "Thông tư liên tịch",
+    "quy-dinh": "Quy định",
+}
 _STATUS_WORDS = {
     "con-hieu-luc": DocStatus.IN_FORCE,
     "còn hiệu lực": DocStatus.IN_FORCE,
@@ -54,7 +62,13 @@ _STATUS_WORDS = {
     "chua-co-hieu-luc": DocStatus.NOT_YET,
     "chưa có hiệu lực": DocStatus.NOT_YET,
 }
-_ISSUER_HEADERS = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ", "BỘ CHÍNH TRỊ": "Bộ Chính trị", "BAN BÍ THƯ": "Ban Bí thư"}
+_ISSUER_HEADERS = {
+    "CHÍNH PHỦ": "Chính phủ",
+    "QUỐC HỘI": "Quốc hội",
+    "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
+    "BỘ CHÍNH TRỊ": "Bộ Chính trị",
+    "BAN BÍ THƯ": "Ban Bí thư",
+}
 
 _NUMBER_LINE = re.compile(
     r"^Số\s*[:.]?\s*(?P<number>\d{1,4}\s*/\s*\d{4}\s*/\s*[A-ZĐa-zđ0-9]+(?:\s*[-_–]\s*[A-ZĐa-zđ0-9]+)*|\d{1,4}-[A-ZĐ]+/[A-ZĐ]+)"
@@ -71,7 +85,8 @@ _END = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|T/M|Phụ lục\s+[IVX\d]+$|PHỤ 
 _MARKER = re.compile(r"^(?:\d{1,3}[a-zđ]?[.,-]\s|[a-zđ]\)\s?|[-+•]\s)")
 
 _PAGE_HEADERS = re.compile(
-    r"Cơ quan phát hành|Độc lập\s*[-–]\s*Tự do|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|^[-—_=*\s]{1,}$"
+    r"Cơ quan phát hành|Độc lập\s*[-–]\s*Tự do|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    r"|ĐẢNG CỘNG SẢN VIỆT NAM|^[-—_=*\s]{1,}$"
 )
 _LEAD_NOISE = re.compile(r"^[.`_~=„‹›'\"\s]+(?=\w)")
 _TAIL_NOISE = re.compile(r"(?<=[.;:)])(?:\s+(?:[^\w\s]{1,3}|[a-zA-Zịìỉ]))+$|\s+[:|]+$")
@@ -237,7 +252,9 @@ def _title_after(lines: list[str], header: Header) -> str:
             if parts:
                 continue
             continue
-        if re.match(r"^(?:-\s*)?(?:Căn cứ|Theo đề nghị|Thực hiện|Số\b|Ngày ban hành|Hiệu lực)", line) or _is_structure(line):
+        if re.match(r"^(?:-\s*)?(?:Căn cứ|Theo đề nghị|Thực hiện|Số\b|Ngày ban hành|Hiệu lực)", line) or _is_structure(
+            line
+        ):
             break
         if m := re.match(r"^CỦA\s+(.+)$", line):
             header.issuer = _ISSUER_HEADERS.get(m.group(1).strip(), header.issuer)
@@ -320,8 +337,12 @@ def _drop_orphan_headings(draft: _Draft | None) -> None:
     """Lines that belong to the next chapter heading but were printed before it (OCR page order)."""
     if draft:
         draft.title_open = False
-    while draft and draft.lines and (
-        not draft.lines[-1] or draft.lines[-1].isupper() or re.search(r"\b(?:Mục|Chương)\s*\d*:?$", draft.lines[-1])
+    while (
+        draft
+        and draft.lines
+        and (
+            not draft.lines[-1] or draft.lines[-1].isupper() or re.search(r"\b(?:Mục|Chương)\s*\d*:?$", draft.lines[-1])
+        )
     ):
         draft.lines.pop()
 
@@ -397,7 +418,9 @@ def _add_line(draft: _Draft, line: str) -> None:
 def _header_from_meta(meta: dict[str, Any], info: dict[str, str], source_name: str) -> Header:
     h = Header()
     h.number = str(meta.get("so_hieu") or info.get("Số hiệu") or "")
-    h.doc_type = _FRONT_TYPES.get(str(meta.get("loai_van_ban", "")), str(meta.get("loai_van_ban") or info.get("Loại văn bản") or ""))
+    h.doc_type = _FRONT_TYPES.get(
+        str(meta.get("loai_van_ban", "")), str(meta.get("loai_van_ban") or info.get("Loại văn bản") or "")
+    )
     h.issuer = str(meta.get("co_quan_ban_hanh") or info.get("Cơ quan ban hành") or info.get("Nơi ban hành") or "")
     h.issued_date = _iso_date(meta.get("ngay_ban_hanh") or info.get("Ngày ban hành") or "")
     h.effective_date = _iso_date(meta.get("ngay_hieu_luc") or info.get("Ngày hiệu lực") or info.get("Hiệu lực") or "")
@@ -408,7 +431,11 @@ def _header_from_meta(meta: dict[str, Any], info: dict[str, str], source_name: s
             h.status, h.status_source = status, f"{source_name}: {key}: {raw}"
             break
     for target in meta.get("van_ban_thay_the") or []:
-        h.relations.append(Relation(RelationKind.REPLACES, normalize_doc_number(str(target)), f"{source_name}: van_ban_thay_the: {target}"))
+        h.relations.append(
+            Relation(
+                RelationKind.REPLACES, normalize_doc_number(str(target)), f"{source_name}: van_ban_thay_the: {target}"
+            )
+        )
     return h
 
 

@@ -13,13 +13,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.domain import Article, Completeness, Document, DocStatus, Relation, RelationKind
+from assistant.domain import Article, Completeness, DocStatus, Document, Relation, RelationKind
 from assistant.errors import DocumentParseError
 from assistant.ingest.structure import split_clauses
 from assistant.text import normalize_doc_number, normalize_text
 
 TOC_MARKER = "## Danh sách điều khoản"
-DOC_TYPES = ("Thông tư liên tịch", "Nghị quyết liên tịch", "Nghị định", "Thông tư", "Quyết định", "Nghị quyết", "Luật", "Pháp lệnh")
+DOC_TYPES = (
+    "Thông tư liên tịch",
+    "Nghị quyết liên tịch",
+    "Nghị định",
+    "Thông tư",
+    "Quyết định",
+    "Nghị quyết",
+    "Luật",
+    "Pháp lệnh",
+)
 _TYPES = "|".join(DOC_TYPES)
 _NUMBER = r"\d{1,4}\s*/\s*\d{4}\s*/\s*[A-ZĐÐ][A-ZĐÐa-zđ0-9]*(?:\s*[-_–]\s*[A-ZĐÐ][A-ZĐÐa-zđ0-9]*)*"
 _CODIFICATION_ID = r"\d+\.\d+\.[A-ZĐ]+\.\d+(?:\.\d+)*[a-zđ]?"
@@ -38,6 +47,7 @@ _CHANGE = re.compile(
 )
 _CROSS_REF = "(Điều này có nội dung liên quan đến"
 _STRUCTURE = re.compile(r"^(?P<label>(?:Chương [IVXLC]+|Mục \d+|Tiểu mục \d+))$")
+_GLUED_STRUCTURE = re.compile(r"^(?P<before>.*\S)(?P<label>Chương [IVXLC]+|Mục \d+|Tiểu mục \d+)$")
 _TOC_ENTRY = re.compile(rf"^### (?P<long>\d{{10,}})\n+Điều (?P<cid>{_CODIFICATION_ID})\.", re.M)
 
 # Issuers implied by the number's issuer code, for documents whose notes never name the issuer.
@@ -117,9 +127,15 @@ def _split_structure(body: str) -> tuple[str, list[tuple[str, str]]]:
     """Peel the topic headings (Chương / Mục / Tiểu mục + title line) off the end of a body."""
     paras = [p for p in body.split("\n") if p.strip()]
     headings: list[tuple[str, str]] = []
-    while len(paras) >= 2 and _STRUCTURE.match(paras[-2]) and paras[-1].upper() == paras[-1]:
-        headings.insert(0, (paras[-2], paras[-1]))
-        paras = paras[:-2]
+    while len(paras) >= 2 and paras[-1].upper() == paras[-1]:
+        if _STRUCTURE.match(paras[-2]):
+            headings.insert(0, (paras[-2], paras[-1]))
+            paras = paras[:-2]
+        elif glued := _GLUED_STRUCTURE.match(paras[-2]):  # "…viên chức.Mục 4"
+            headings.insert(0, (glued.group("label"), paras[-1]))
+            paras = [*paras[:-2], glued.group("before")]
+        else:
+            break
     return "\n".join(paras), headings
 
 
@@ -189,9 +205,10 @@ def _article_sort_key(number: str) -> tuple[int, str]:
 
 
 def _doc_title(doc_type: str, stated: str) -> str:
+    """The trích yếu as the note states it (first letter capitalised); a law is named 'Luật …'."""
     if doc_type == "Luật" and stated:
         return stated if stated.startswith("Luật") else f"Luật {stated}"
-    return stated
+    return stated[:1].upper() + stated[1:]
 
 
 _NOTE_NUMBER = re.compile(rf"(?:{_TYPES}) số\s*{_NUMBER}")
@@ -245,7 +262,9 @@ def _to_article(c: _Codified) -> Article:
     )
 
 
-def build_documents(codified: list[_Codified], *, topic: str, lastedit: str, long_ids: dict[str, str]) -> list[Document]:
+def build_documents(
+    codified: list[_Codified], *, topic: str, lastedit: str, long_ids: dict[str, str], topic_law_title: str = ""
+) -> list[Document]:
     groups: dict[str, list[_Codified]] = {}
     for c in codified:
         groups.setdefault(c.number, []).append(c)
@@ -253,6 +272,8 @@ def build_documents(codified: list[_Codified], *, topic: str, lastedit: str, lon
     for number, items in groups.items():
         notes = [c.origin for c in items]
         title, issued, issuer = _described_by(notes)
+        if not title and topic_law_title and any(".LQ." in c.cid for c in items):
+            title = topic_law_title  # the topic's own law ("LQ") is named after the topic
         effects = Counter(_iso(m) for n in notes if (m := _EFFECT.search(n)))
         articles: dict[str, Article] = {}
         duplicates = []
@@ -311,7 +332,13 @@ def parse_phapdien(text: str) -> list[Document]:
     codified = split_topic(text)
     topic_code = codified[0].cid.split(".")[0] + "." + codified[0].cid.split(".")[1]
     topic = f'{topic_code} "{topic_title}"' if topic_title else topic_code
-    return build_documents(codified, topic=topic, lastedit=meta.get("lastedit", ""), long_ids=toc_long_ids(text))
+    return build_documents(
+        codified,
+        topic=topic,
+        lastedit=meta.get("lastedit", ""),
+        long_ids=toc_long_ids(text),
+        topic_law_title=f"Luật {topic_title}" if topic_title else "",
+    )
 
 
 def looks_like_phapdien(text: str) -> bool:

@@ -21,12 +21,33 @@ Normalization = Literal["zscore", "minmax"]
 
 @dataclass(frozen=True)
 class FusionParams:
-    """Weights of the score fusion; `dense_weight` is the share of the dense signal (0 = lexical only)."""
+    """Weights of the score fusion; a dense weight is the share of the dense signal (0 = lexical only).
 
-    dense_weight: float = 0.35
-    unaccented_dense_weight: float = 0.15
+    Short questions ("Di chúc miệng có hợp lệ không?") are where BM25 has too few words to go on
+    and the dense model shines; long ones, often near-quotes of the law, are BM25's ground. So the
+    dense weight slides from `short_dense_weight` (at `short_words` words or fewer) down to
+    `long_dense_weight` (at `long_words` or more); `dense_weight` is used when the length is unknown.
+    """
+
+    dense_weight: float = 0.45
+    short_dense_weight: float = 0.8
+    long_dense_weight: float = 0.1
+    short_words: int = 12
+    long_words: int = 30
+    unaccented_dense_weight: float = 0.1
     normalization: Normalization = "zscore"
     doc_bonus: float = 0.0  # added (in standardised units) to candidates from a document the query names
+
+
+def dense_weight_for(params: FusionParams, query_words: int | None = None, unaccented: bool = False) -> float:
+    """The dense share for one query, from its length in words and whether it was typed without diacritics."""
+    if unaccented:
+        return params.unaccented_dense_weight
+    if query_words is None:
+        return params.dense_weight
+    span = max(params.long_words - params.short_words, 1)
+    t = min(max((query_words - params.short_words) / span, 0.0), 1.0)
+    return params.short_dense_weight + t * (params.long_dense_weight - params.short_dense_weight)
 
 
 def _impute(scores: Scores, ids: Sequence[str]) -> list[float]:
@@ -53,21 +74,23 @@ def fuse_scores(
     params: FusionParams = FusionParams(),
     *,
     unaccented: bool = False,
+    query_words: int | None = None,
     doc_match: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     """Candidates of both signals, best first, scored by the weighted sum of standardised scores.
 
-    `doc_match` holds candidate ids from a document the query names ("theo Luật Viên chức").
+    `query_words` (len(query.split())) lets the weight follow the query length; `doc_match` holds
+    candidate ids from a document the query names ("theo Luật Viên chức").
     """
     ids = list(dict.fromkeys([*dense, *lexical]))
     if not ids:
         return []
-    w = params.unaccented_dense_weight if unaccented else params.dense_weight
+    w = dense_weight_for(params, query_words, unaccented)
     d = normalize(_impute(dense, ids), params.normalization) if dense else [0.0] * len(ids)
     lex = normalize(_impute(lexical, ids), params.normalization) if lexical else [0.0] * len(ids)
     fused = {
         i: w * di + (1.0 - w) * li + (params.doc_bonus if i in doc_match else 0.0)
-        for i, di, li in zip(ids, d, lex)
+        for i, di, li in zip(ids, d, lex, strict=True)
     }
     return sorted(fused.items(), key=lambda kv: -kv[1])  # stable: ties keep candidate order
 
@@ -78,7 +101,7 @@ def reciprocal_rank_fusion(
     """Weighted RRF: sum of weight / (k + rank) over the rankings; kept as the baseline to beat."""
     weights = weights if weights is not None else [1.0] * len(rankings)
     fused: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights):
+    for ranking, weight in zip(rankings, weights, strict=True):
         for rank, doc_id in enumerate(ranking, start=1):
             fused[doc_id] = fused.get(doc_id, 0.0) + weight / (k + rank)
     return sorted(fused.items(), key=lambda kv: -kv[1])

@@ -50,7 +50,11 @@ class HybridSearcher:
         lexical = self._lexical(gen, query, pool, allowed)
         dense = self._dense(gen, query, pool, allowed, [i for i, _ in lexical])
         lex_scores, dense_scores = dict(lexical), dict(dense)
-        fused = fuse_scores(dense_scores, lex_scores, self.params, unaccented=is_unaccented(query))
+        dense_only = [i for i in dense_scores if i not in lex_scores]
+        lex_scores.update(gen.lexical.score_ids(query, dense_only))
+        fused = fuse_scores(
+            dense_scores, lex_scores, self.params, unaccented=is_unaccented(query), query_words=len(query.split())
+        )
         hits = [self._hit(gen, uid, score, lex_scores, dense_scores) for uid, score in fused if uid in gen.units]
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:k]

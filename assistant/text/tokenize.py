@@ -96,7 +96,7 @@ def _expansion(token: str) -> list[str]:
 
 
 def _bigrams(words: list[str]) -> Iterator[str]:
-    return (f"{a}_{b}" for a, b in zip(words, words[1:]))
+    return (f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
 
 
 def _clause_tokens(clause: str, options: TokenizerOptions) -> Iterator[str]:

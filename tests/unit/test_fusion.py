@@ -1,6 +1,12 @@
 import pytest
 
-from assistant.retrieval.fusion import FusionParams, fuse_scores, normalize, reciprocal_rank_fusion
+from assistant.retrieval.fusion import (
+    FusionParams,
+    dense_weight_for,
+    fuse_scores,
+    normalize,
+    reciprocal_rank_fusion,
+)
 
 
 def ranking(fused: list[tuple[str, float]]) -> list[str]:
@@ -14,7 +20,7 @@ LEXICAL = {"c": 30.0, "d": 12.0, "a": 11.0}
 def test_union_of_candidates_best_first() -> None:
     fused = fuse_scores(DENSE, LEXICAL)
     assert set(ranking(fused)) == {"a", "b", "c", "d"}
-    assert all(x[1] >= y[1] for x, y in zip(fused, fused[1:]))
+    assert all(x[1] >= y[1] for x, y in zip(fused, fused[1:], strict=False))
 
 
 def test_weight_extremes_reproduce_each_signal() -> None:
@@ -74,3 +80,19 @@ def test_rrf_rewards_agreement_and_respects_weights() -> None:
     fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "a", "d"]])
     assert ranking(fused)[:2] in (["a", "b"], ["b", "a"]) and ranking(fused)[-1] in ("c", "d")
     assert ranking(reciprocal_rank_fusion([["a", "b"], ["b", "a"]], weights=[0.9, 0.1]))[0] == "a"
+
+
+def test_dense_weight_follows_query_length_and_accents() -> None:
+    p = FusionParams(short_dense_weight=0.8, long_dense_weight=0.1, short_words=12, long_words=30, dense_weight=0.45)
+    assert dense_weight_for(p, 5) == pytest.approx(0.8)
+    assert dense_weight_for(p, 21) == pytest.approx(0.45)
+    assert dense_weight_for(p, 60) == pytest.approx(0.1)
+    assert dense_weight_for(p, None) == pytest.approx(0.45)
+    assert dense_weight_for(p, 5, unaccented=True) == pytest.approx(p.unaccented_dense_weight)
+    weights = [dense_weight_for(p, n) for n in range(0, 50)]
+    assert all(a >= b for a, b in zip(weights, weights[1:], strict=False))
+
+
+def test_short_queries_trust_dense_long_ones_lexical() -> None:
+    assert ranking(fuse_scores(DENSE, LEXICAL, query_words=5))[0] == "a"
+    assert ranking(fuse_scores(DENSE, LEXICAL, query_words=40))[0] == "c"

@@ -29,7 +29,7 @@ def test_unaccented_query_finds_accented_article(index: LexicalIndex) -> None:
 def test_scores_are_sorted_and_positive(index: LexicalIndex) -> None:
     hits = index.search("đơn phương chấm dứt hợp đồng", k=10)
     assert [i for i, _ in hits][:1] in (["vc::29"], ["ld::35"])
-    assert all(a[1] >= b[1] > 0 for a, b in zip(hits, hits[1:]))
+    assert all(a[1] >= b[1] > 0 for a, b in zip(hits, hits[1:], strict=False))
 
 
 def test_abbreviation_matches_spelled_out_document(index: LexicalIndex) -> None:
@@ -76,3 +76,10 @@ def test_errors(tmp_path: Path) -> None:
         LexicalIndex().build(["a", "a"], ["x", "y"])
     with pytest.raises(InvalidInput):
         LexicalIndex().build(["a"], [])
+
+
+def test_score_ids_gives_exact_scores_for_any_id(index: LexicalIndex) -> None:
+    top = dict(index.search("đào tạo viên chức", k=1))
+    exact = index.score_ids("đào tạo viên chức", [*top, "ld::35", "unknown"])
+    assert exact[next(iter(top))] == pytest.approx(next(iter(top.values())))
+    assert set(exact) == {*top, "ld::35"} and exact["ld::35"] >= 0.0

@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column("name", _str(255), nullable=False),
         sa.Column("level", _str(32), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["parent_id"], ["enr_units.id"], name="fk_enr_units_parent_id_enr_units", ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["enr_units.id"], name="fk_enr_units_parent_id_enr_units", ondelete="RESTRICT"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_enr_units"),
         sa.UniqueConstraint("code", name="uq_enr_units_code"),
     )
@@ -57,7 +59,9 @@ def upgrade() -> None:
         sa.Column("foreign_language", _str(32), nullable=True),
         sa.Column("it_skill", _str(32), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["unit_id"], ["enr_units.id"], name="fk_enr_cadres_unit_id_enr_units", ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["enr_units.id"], name="fk_enr_cadres_unit_id_enr_units", ondelete="RESTRICT"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_enr_cadres"),
         sa.UniqueConstraint("code", name="uq_enr_cadres_code"),
     )
@@ -92,8 +96,12 @@ def upgrade() -> None:
         sa.Column("hours_earned", sa.Integer(), nullable=True),
         sa.Column("certificate_number", _str(64), nullable=True),
         sa.Column("certificate_date", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(["cadre_id"], ["enr_cadres.id"], name="fk_enr_enrollments_cadre_id_enr_cadres", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["course_id"], ["enr_courses.id"], name="fk_enr_enrollments_course_id_enr_courses", ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"], ["enr_cadres.id"], name="fk_enr_enrollments_cadre_id_enr_cadres", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"], ["enr_courses.id"], name="fk_enr_enrollments_course_id_enr_courses", ondelete="RESTRICT"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_enr_enrollments"),
         sa.UniqueConstraint("cadre_id", "course_id", name="uq_enr_enrollments_cadre_course"),
     )
@@ -110,7 +118,9 @@ def upgrade() -> None:
         sa.Column("issuer", _str(255), nullable=True),
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(["cadre_id"], ["enr_cadres.id"], name="fk_enr_certificates_cadre_id_enr_cadres", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"], ["enr_cadres.id"], name="fk_enr_certificates_cadre_id_enr_cadres", ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_enr_certificates"),
         sa.UniqueConstraint("cadre_id", "cert_type", "number", name="uq_enr_certificates_cadre_type_number"),
     )
@@ -125,8 +135,12 @@ def upgrade() -> None:
         sa.Column("service_years", sa.Integer(), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["cadre_id"], ["enr_cadres.id"], name="fk_enr_commitments_cadre_id_enr_cadres", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["course_id"], ["enr_courses.id"], name="fk_enr_commitments_course_id_enr_courses", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["cadre_id"], ["enr_cadres.id"], name="fk_enr_commitments_cadre_id_enr_cadres", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"], ["enr_courses.id"], name="fk_enr_commitments_course_id_enr_courses", ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_enr_commitments"),
     )
     op.create_index("ix_enr_commitments_cadre_id", "enr_commitments", ["cadre_id"])

@@ -1,0 +1,116 @@
+"""Reports out: per-unit requirement status as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from assistant.enrollment.engine import STATUS_LABELS, Status
+
+if TYPE_CHECKING:
+    from assistant.enrollment.service import CadreStatusReport
+
+HEADERS = [
+    "Mã cán bộ",
+    "Họ và tên",
+    "Đơn vị",
+    "Loại",
+    "Chức vụ",
+    "Mã ngạch/chức danh",
+    "Ngạch/chức danh nghề nghiệp",
+    "Hạng",
+    "Mã yêu cầu",
+    "Yêu cầu (tóm tắt)",
+    "Trạng thái",
+    "Hạn",
+    "Minh chứng",
+    "Ghi chú",
+    "Căn cứ",
+]
+STATUS_ORDER = [Status.OVERDUE, Status.MISSING, Status.IN_PROGRESS, Status.MET]
+
+
+def report_rows(reports: Sequence[CadreStatusReport]) -> list[list[Any]]:
+    """One row per cadre and applicable requirement; a cadre with none still gets one row."""
+    rows: list[list[Any]] = []
+    for r in reports:
+        c = r.cadre
+        person = [
+            c.code,
+            c.full_name,
+            c.unit_name,
+            c.kind_label,
+            c.position or "",
+            c.title_code or "",
+            c.title_name or "",
+            c.title_rank or "",
+        ]
+        if not r.statuses:
+            rows.append(person + ["", "Không có yêu cầu trong bộ quy tắc", "", "", "", "", ""])
+        for s in r.statuses:
+            evidence = "; ".join(e.label for e in s.evidence)
+            due = s.due_date.strftime("%d/%m/%Y") if s.due_date else ""
+            rows.append(person + [s.rule_id, s.title, s.status_label, due, evidence, s.detail, s.citation])
+    return rows
+
+
+def status_counts(reports: Sequence[CadreStatusReport]) -> dict[str, Counter[Status]]:
+    """Per unit name: how many requirements are in each status."""
+    out: dict[str, Counter[Status]] = {}
+    for r in reports:
+        counter = out.setdefault(r.cadre.unit_name, Counter())
+        counter.update(s.status for s in r.statuses)
+    return out
+
+
+def to_csv(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    writer.writerows(report_rows(reports))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chi tiết"
+    ws.append([f"BÁO CÁO TÌNH HÌNH ĐÀO TẠO, BỒI DƯỠNG — {title}"])
+    ws.append([f"Tính đến ngày {as_of:%d/%m/%Y}. Cột 'Yêu cầu' là tóm tắt; đối chiếu văn bản tại cột 'Căn cứ'."])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(HEADERS)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in report_rows(reports):
+        ws.append(row)
+    ws.freeze_panes = "A4"
+    for letter, width in zip(
+        "ABCDEFGHIJKLMNO", [12, 24, 30, 10, 18, 14, 28, 6, 28, 50, 14, 11, 50, 30, 60], strict=True
+    ):
+        ws.column_dimensions[letter].width = width
+
+    summary = wb.create_sheet("Tổng hợp")
+    summary.append(["Đơn vị", *(STATUS_LABELS[s] for s in STATUS_ORDER)])
+    for cell in summary[1]:
+        cell.font = Font(bold=True)
+    for unit, counts in sorted(status_counts(reports).items()):
+        summary.append([unit, *(counts.get(s, 0) for s in STATUS_ORDER)])
+    summary.column_dimensions["A"].width = 40
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+FORMATS: dict[str, Callable[[Sequence[CadreStatusReport], str, date], bytes]] = {"csv": to_csv, "xlsx": to_xlsx}

@@ -1,0 +1,296 @@
+"""The facade the API, CLI and bot call: cadre look-ups, requirement status, imports and unit reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from assistant.enrollment import exports
+from assistant.enrollment.engine import STATUS_LABELS, RequirementStatus, Status, evaluate
+from assistant.enrollment.imports import ImportReport, import_bytes
+from assistant.enrollment.models import Cadre, CadreKind, Enrollment, EnrollmentStatus
+from assistant.enrollment.repository import UnitTree, cadres_in_units, find_cadre, to_record
+from assistant.enrollment.rules import RuleSet, article_prefix
+from assistant.errors import InvalidInput
+from assistant.text import fold_accents
+
+KIND_LABELS = {CadreKind.CAN_BO: "Cán bộ", CadreKind.CONG_CHUC: "Công chức", CadreKind.VIEN_CHUC: "Viên chức"}
+ENROLLMENT_LABELS = {
+    EnrollmentStatus.REGISTERED: "Đã đăng ký",
+    EnrollmentStatus.IN_PROGRESS: "Đang học",
+    EnrollmentStatus.COMPLETED: "Hoàn thành",
+    EnrollmentStatus.FAILED: "Không đạt",
+    EnrollmentStatus.WITHDRAWN: "Đã rút",
+}
+# Questions about one's own standing in general ("tôi còn thiếu gì?") concern every applicable requirement.
+_GENERAL_INTENTS = (
+    "con thieu",
+    "thieu gi",
+    "da du",
+    "du chuan",
+    "dat chuan",
+    "cua toi",
+    "cua em",
+    "ho so cua",
+    "tinh trang",
+    "can hoc gi",
+    "phai hoc gi",
+    "nghia vu dao tao",
+)
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    depth: int  # 0 for the unit asked about
+
+
+@dataclass(frozen=True)
+class CadreSummary:
+    code: str
+    full_name: str
+    kind: str
+    kind_label: str
+    unit_code: str
+    unit_name: str
+    unit_path: tuple[str, ...]  # unit names from the province down
+    position: str | None
+    title_code: str | None
+    title_name: str | None
+    title_rank: str | None
+    recruited_on: date | None
+    qualifications: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EnrollmentSummary:
+    course_code: str
+    course_name: str
+    course_type: str
+    status: str
+    status_label: str
+    hours: int | None
+    start_date: date | None
+    end_date: date | None
+    completed_on: date | None
+    certificate_number: str | None
+    provider: str | None
+    format: str | None
+    location: str | None
+    abroad: bool
+
+
+@dataclass(frozen=True)
+class CadreStatusReport:
+    cadre: CadreSummary
+    as_of: date
+    statuses: list[RequirementStatus]
+    enrollments: list[EnrollmentSummary]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for s in self.statuses if s.status is status)
+
+
+class EnrollmentService:
+    def __init__(
+        self, session_factory: Callable[[], Session], rules: RuleSet, *, today: Callable[[], date] = date.today
+    ) -> None:
+        self._sessions = session_factory
+        self.rules = rules
+        self._today = today
+
+    # ------------------------------------------------------------------------------------------- people
+
+    def get_cadre(self, code: str) -> CadreSummary:
+        with self._sessions() as session:
+            tree = UnitTree.load(session)
+            return _summary(find_cadre(session, code), tree)
+
+    def cadre_status(self, code: str, as_of: date | None = None) -> CadreStatusReport:
+        as_of = as_of or self._today()
+        with self._sessions() as session:
+            tree = UnitTree.load(session)
+            return self._report(find_cadre(session, code), tree, as_of)
+
+    def list_cadres(self, unit_code: str, include_subunits: bool = True) -> list[CadreSummary]:
+        with self._sessions() as session:
+            tree = UnitTree.load(session)
+            units = tree.subtree(unit_code) if include_subunits else [tree.get(unit_code)]
+            return [_summary(c, tree) for c in cadres_in_units(session, [u.id for u in units])]
+
+    def units_under(self, unit_code: str) -> list[UnitSummary]:
+        with self._sessions() as session:
+            tree = UnitTree.load(session)
+            base = len(tree.path(tree.get(unit_code).id))
+            return [
+                UnitSummary(
+                    u.code,
+                    u.name,
+                    u.level.value,
+                    tree.by_id[u.parent_id].code if u.parent_id else None,
+                    len(tree.path(u.id)) - base,
+                )
+                for u in tree.subtree(unit_code)
+            ]
+
+    # ------------------------------------------------------------------------------------------- files
+
+    def import_file(self, data: bytes, filename: str, kind: str | None = None) -> ImportReport:
+        with self._sessions() as session:
+            return import_bytes(session, data, filename, kind)
+
+    def unit_report(self, unit_code: str, as_of: date | None = None) -> list[CadreStatusReport]:
+        as_of = as_of or self._today()
+        with self._sessions() as session:
+            tree = UnitTree.load(session)
+            cadres = cadres_in_units(session, [u.id for u in tree.subtree(unit_code)])
+            return [self._report(c, tree, as_of) for c in cadres]
+
+    def export_unit_report(self, unit_code: str, fmt: str = "xlsx", as_of: date | None = None) -> bytes:
+        as_of = as_of or self._today()
+        if fmt not in exports.FORMATS:
+            raise InvalidInput(f"Định dạng báo cáo '{fmt}' không hỗ trợ; chọn csv hoặc xlsx.")
+        with self._sessions() as session:
+            unit_name = UnitTree.load(session).get(unit_code).name
+        reports = self.unit_report(unit_code, as_of)
+        return exports.FORMATS[fmt](reports, f"{unit_name} ({unit_code})", as_of)
+
+    # ------------------------------------------------------------------------------------------- answers
+
+    def relevant_statuses(
+        self, code: str, retrieved_unit_ids: Sequence[str], question: str, as_of: date | None = None
+    ) -> list[RequirementStatus]:
+        """The cadre's statuses that bear on a question: same cited article as a retrieved passage, or a topic word."""
+        statuses = self.cadre_status(code, as_of).statuses
+        return select_relevant(statuses, self.rules, retrieved_unit_ids, question)
+
+    @staticmethod
+    def render_status_summary(statuses: Sequence[RequirementStatus]) -> str:
+        return render_status_summary(statuses)
+
+    # ------------------------------------------------------------------------------------------- internals
+
+    def _report(self, cadre: Cadre, tree: UnitTree, as_of: date) -> CadreStatusReport:
+        statuses = evaluate(to_record(cadre, tree), as_of, self.rules)
+        enrollments = sorted(
+            (_enrollment(e) for e in cadre.enrollments), key=lambda e: (e.start_date or date.min, e.course_code)
+        )
+        return CadreStatusReport(_summary(cadre, tree), as_of, statuses, enrollments)
+
+
+def _summary(cadre: Cadre, tree: UnitTree) -> CadreSummary:
+    path = tree.path(cadre.unit_id)
+    return CadreSummary(
+        code=cadre.code,
+        full_name=cadre.full_name,
+        kind=cadre.kind.value,
+        kind_label=KIND_LABELS[cadre.kind],
+        unit_code=path[-1].code,
+        unit_name=path[-1].name,
+        unit_path=tuple(u.name for u in path),
+        position=cadre.position,
+        title_code=cadre.title_code,
+        title_name=cadre.title_name,
+        title_rank=cadre.title_rank,
+        recruited_on=cadre.recruited_on,
+        qualifications={
+            "education_level": cadre.education_level,
+            "education_major": cadre.education_major,
+            "political_theory": cadre.political_theory,
+            "state_management": cadre.state_management,
+            "foreign_language": cadre.foreign_language,
+            "it_skill": cadre.it_skill,
+        },
+    )
+
+
+def _enrollment(e: Enrollment) -> EnrollmentSummary:
+    c = e.course
+    return EnrollmentSummary(
+        course_code=c.code,
+        course_name=c.name,
+        course_type=c.course_type.value,
+        status=e.status.value,
+        status_label=ENROLLMENT_LABELS[e.status],
+        hours=e.hours_earned if e.hours_earned is not None else c.hours,
+        start_date=c.start_date,
+        end_date=c.end_date,
+        completed_on=e.completed_on,
+        certificate_number=e.certificate_number,
+        provider=c.provider,
+        format=c.format.value if c.format else None,
+        location=c.location,
+        abroad=c.abroad,
+    )
+
+
+def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
+    return re.search(rf"(?<![a-z0-9]){re.escape(folded_phrase)}(?![a-z0-9])", folded_text) is not None
+
+
+def select_relevant(
+    statuses: Sequence[RequirementStatus], rules: RuleSet, retrieved_unit_ids: Sequence[str], question: str
+) -> list[RequirementStatus]:
+    """Pure core of `relevant_statuses`: article-level id match, topic keywords, or a question about oneself."""
+    retrieved = {article_prefix(u) for u in retrieved_unit_ids}
+    folded_q = " ".join(fold_accents(question).split())
+    if any(_contains_phrase(folded_q, phrase) for phrase in _GENERAL_INTENTS):
+        return list(statuses)
+    topics = {r.id: r.folded_topics for r in rules.rules}
+    out = []
+    for s in statuses:
+        if {article_prefix(u) for u in s.unit_ids} & retrieved or any(
+            _contains_phrase(folded_q, t) for t in topics.get(s.rule_id, [])
+        ):
+            out.append(s)
+    return out
+
+
+_GROUPS = [
+    (Status.MET, "đã đáp ứng"),
+    (Status.IN_PROGRESS, "đang thực hiện"),
+    (Status.MISSING, "còn thiếu"),
+    (Status.OVERDUE, "quá hạn"),
+]
+
+
+def _item(s: RequirementStatus) -> str:
+    title = s.title[:1].lower() + s.title[1:]
+    due = f", hạn {s.due_date:%d/%m/%Y}" if s.due_date and s.status is not Status.MET else ""
+    first = s.legal_basis[0].label if s.legal_basis else s.citation
+    return f"{title}{due} (căn cứ {first})"
+
+
+def render_status_summary(statuses: Sequence[RequirementStatus]) -> str:
+    """'Theo hồ sơ của anh/chị: đã đáp ứng …; còn thiếu … (căn cứ …).' — short, one sentence per group."""
+    applicable = [s for s in statuses if s.status is not Status.NOT_APPLICABLE]
+    if not applicable:
+        return (
+            "Theo hồ sơ của anh/chị, chưa có yêu cầu đào tạo, bồi dưỡng nào trong bộ quy tắc "
+            "áp dụng cho trường hợp này."
+        )
+    parts = []
+    for status, label in _GROUPS:
+        items = [_item(s) for s in applicable if s.status is status]
+        if items:
+            parts.append(f"{label}: " + "; ".join(items))
+    return "Theo hồ sơ của anh/chị: " + ". ".join(parts) + "."
+
+
+__all__ = [
+    "CadreStatusReport",
+    "CadreSummary",
+    "EnrollmentService",
+    "EnrollmentSummary",
+    "STATUS_LABELS",
+    "UnitSummary",
+    "render_status_summary",
+    "select_relevant",
+]
