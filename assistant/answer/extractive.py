@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
 from assistant.config import AnswerSettings
 from assistant.domain import Completeness, DocStatus
 from assistant.index.reader import Generation
@@ -54,6 +55,7 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     generation: str = ""
+    abstain_reason: str = ""
 
 
 def content_terms(text: str) -> list[str]:
@@ -113,6 +115,7 @@ class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
         self._weights: dict[str, TermWeights] = {}
+        self._corpus_text: dict[str, str] = {}
 
     def weights(self, gen: Generation) -> TermWeights:
         if gen.id not in self._weights:
@@ -131,13 +134,31 @@ class ExtractiveAnswerer:
             return cov
         return max(cov, 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15)))
 
+    def corpus_text(self, gen: Generation) -> str:
+        if gen.id not in self._corpus_text:
+            self._corpus_text = {gen.id: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower()}
+        return self._corpus_text[gen.id]
+
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         conf = self.confidence(gen, question, hits)
         if conf < self.settings.min_confidence:
-            return Answer(question, ABSTAIN_TEXT, True, round(conf, 3), [], hits, gen.id)
+            return self._abstain(gen, question, hits, conf, "low_confidence")
         quotes = self._quotes(gen, question, hits)
+        missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
+        if missing_types:
+            return self._abstain(gen, question, hits, conf, "no_" + "_".join(missing_types))
+        unknown = names_outside_corpus(question, self.corpus_text(gen))
+        if unknown:
+            return self._abstain(gen, question, hits, conf, "unknown_name", unknown)
         verify_quotes(quotes, gen)
         return Answer(question, render(quotes), False, round(conf, 3), quotes, hits, gen.id)
+
+    @staticmethod
+    def _abstain(gen: Generation, question: str, hits: list[Hit], conf: float, reason: str, names: list[str] | None = None) -> Answer:
+        text = ABSTAIN_TEXT
+        if names:
+            text = f"Kho văn bản hiện có không nhắc đến {', '.join(names)}. " + text
+        return Answer(question, text, True, round(conf, 3), [], hits, gen.id, reason)
 
     def _quotes(self, gen: Generation, question: str, hits: list[Hit]) -> list[Quote]:
         q_terms = content_terms(question)

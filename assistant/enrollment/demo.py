@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.enrollment.imports import WRITERS, ImportReport, _Counts
+from assistant.enrollment.imports import WRITERS, ImportReport, UpsertCounts
 from assistant.enrollment.models import Cadre, Course, StudyCommitment
 
 DEMO_LABEL = "DỮ LIỆU MẪU – không phải người thật"
@@ -595,7 +595,7 @@ def _history(
                 }
             )
         elif roll < 0.62:
-            status = "in_progress" if start <= DEMO_AS_OF else "registered"
+            status = rng.choice(["in_progress", "in_progress", "registered"]) if start <= DEMO_AS_OF else "registered"
             data.enrollments.append(
                 {
                     "cadre_code": code,
@@ -615,11 +615,7 @@ def _history(
             )
         elif roll < 0.80 and title.cert:  # certificate held from before the demo's courses
             issued = _rand_date(rng, date(2016, 1, 1), date(2022, 6, 1))
-            expires = (
-                issued + timedelta(days=5 * 365)
-                if title.cert in {"cdnn_dieu_duong", "cdnn_bac_si"} and rng.random() < 0.5
-                else None
-            )
+            expires = issued + timedelta(days=5 * 365) if title.cert in {"cdnn_dieu_duong", "cdnn_bac_si"} else None
             data.certificates.append(
                 {
                     "cadre_code": code,
@@ -695,7 +691,7 @@ def _history(
 def load_demo(session: Session, n_cadres: int = 200) -> ImportReport:
     """Upsert the demo province into the database in one transaction; loading twice changes nothing."""
     data = build_demo(n_cadres)
-    counts = _Counts()
+    counts = UpsertCounts()
     with session.begin():
         for kind, items in (
             ("units", _units()),
@@ -714,7 +710,9 @@ def load_demo(session: Session, n_cadres: int = 200) -> ImportReport:
     )
 
 
-def _write_commitments(session: Session, items: list[tuple[str, str | None, int, date, int]], counts: _Counts) -> None:
+def _write_commitments(
+    session: Session, items: list[tuple[str, str | None, int, date, int]], counts: UpsertCounts
+) -> None:
     cadres = {c.code: c for c in session.scalars(select(Cadre).where(Cadre.code.in_({i[0] for i in items})))}
     courses = {c.code: c for c in session.scalars(select(Course).where(Course.code.like("DEMO-%")))}
     for cadre_code, course_code, years, start, cost in items:

@@ -408,17 +408,22 @@ def _legal_refs(rule: Rule) -> tuple[LegalRef, ...]:
     return tuple(LegalRef(b.unit_id, b.label, b.quote) for b in rule.legal_basis)
 
 
+def _status(
+    rule: Rule,
+    status: Status,
+    due: date | None,
+    evidence: tuple[Evidence, ...],
+    detail: str,
+    progress: tuple[int, int] | None = None,
+) -> RequirementStatus:
+    return RequirementStatus(
+        rule.id, rule.title, status, due, evidence, rule.citation, _legal_refs(rule), detail, rule.summary, progress
+    )
+
+
 def evaluate_rule(rule: Rule, cadre: CadreRecord, as_of: date, names: RuleSet | None = None) -> RequirementStatus:
-    problem = applicability_problem(rule, cadre, as_of)
-    base = {
-        "rule_id": rule.id,
-        "title": rule.title,
-        "citation": rule.citation,
-        "legal_basis": _legal_refs(rule),
-        "summary": rule.summary,
-    }
-    if problem:
-        return RequirementStatus(status=Status.NOT_APPLICABLE, due_date=None, evidence=(), detail=problem, **base)
+    if problem := applicability_problem(rule, cadre, as_of):
+        return _status(rule, Status.NOT_APPLICABLE, None, (), problem)
     match = _best([_match(c, cadre, as_of, names) for c in rule.satisfied_by])
     due = due_date(rule, cadre)
     if match.progress is not None and not match.met:
@@ -432,9 +437,7 @@ def evaluate_rule(rule: Rule, cadre: CadreRecord, as_of: date, names: RuleSet | 
         evidence = tuple(match.evidence + match.context)  # partial hours and running commitments are real records
     else:
         evidence = tuple([replace(e, counts=False) for e in match.evidence] + match.context)
-    return RequirementStatus(
-        status=status, due_date=due, evidence=evidence, detail=detail, progress=match.progress, **base
-    )
+    return _status(rule, status, due, evidence, detail, match.progress)
 
 
 def evaluate(

@@ -80,7 +80,7 @@ def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> by
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Chi tiết"
     ws.append([f"BÁO CÁO TÌNH HÌNH ĐÀO TẠO, BỒI DƯỠNG — {title}"])
     ws.append([f"Tính đến ngày {as_of:%d/%m/%Y}. Cột 'Yêu cầu' là tóm tắt; đối chiếu văn bản tại cột 'Căn cứ'."])
@@ -108,6 +108,25 @@ def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> by
         summary.append([unit, *(counts.get(s, 0) for s in STATUS_ORDER)])
     summary.column_dimensions["A"].width = 40
 
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def import_template(kind: str, headers: Sequence[str]) -> bytes:
+    """A blank XLSX with the importer's Vietnamese headers, for HR staff to fill in."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.worksheets[0]
+    ws.title = kind
+    ws.append(list(headers))
+    for index, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -21,6 +21,7 @@ from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from assistant.enrollment.errors import ImportRejected, LegacyEncoding
@@ -541,8 +542,26 @@ def parse_records(
                 continue
             if column.required and record[column.field] in (None, ""):
                 errors.append(RowError(row_no, f"thiếu {column.label.lower()}"))
+            limit = _max_length(layout.kind, column.field)
+            if limit and isinstance(record[column.field], str) and len(record[column.field]) > limit:
+                errors.append(RowError(row_no, f"{column.label.lower()} dài quá {limit} ký tự"))
         records.append((row_no, record))
     return records, errors
+
+
+MODELS: dict[str, Any] = {
+    "units": OrgUnit,
+    "cadres": Cadre,
+    "courses": Course,
+    "enrollments": Enrollment,
+    "certificates": Certificate,
+}
+
+
+def _max_length(kind: str, field_name: str) -> int | None:
+    """The column's VARCHAR length, so an overlong value is a row error, not a database failure mid-import."""
+    column = MODELS[kind].__table__.columns.get(field_name)
+    return getattr(column.type, "length", None) if column is not None else None
 
 
 def _show(raw: Any) -> str:
@@ -557,13 +576,13 @@ def _show(raw: Any) -> str:
 
 
 @dataclass
-class _Counts:
+class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
 
 
-def _assign(obj: Any, values: dict[str, Any], counts: _Counts, is_new: bool) -> None:
+def _assign(obj: Any, values: dict[str, Any], counts: UpsertCounts, is_new: bool) -> None:
     changed = False
     for key, value in values.items():
         if getattr(obj, key) != value:
@@ -598,7 +617,7 @@ def _by_code(session: Session, model: Any, codes: Iterable[str]) -> dict[str, An
     return {o.code: o for o in session.scalars(select(model).where(model.code.in_(codes)))}
 
 
-def _write_units(session: Session, records: list[tuple[int, dict[str, Any]]], counts: _Counts) -> list[RowError]:
+def _write_units(session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts) -> list[RowError]:
     errors = _duplicates(records, lambda r: r["code"], "mã đơn vị")
     existing = _by_code(
         session, OrgUnit, [r["code"] for _, r in records] + [r.get("parent_code") or "" for _, r in records]
@@ -625,7 +644,7 @@ def _write_units(session: Session, records: list[tuple[int, dict[str, Any]]], co
     return []
 
 
-def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], counts: _Counts) -> list[RowError]:
+def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts) -> list[RowError]:
     errors = _duplicates(records, lambda r: r["code"], "mã cán bộ")
     units = _by_code(session, OrgUnit, [r["unit_code"] for _, r in records])
     for row_no, r in records:
@@ -647,7 +666,7 @@ def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], c
     return []
 
 
-def _write_courses(session: Session, records: list[tuple[int, dict[str, Any]]], counts: _Counts) -> list[RowError]:
+def _write_courses(session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts) -> list[RowError]:
     errors = _duplicates(records, lambda r: r["code"], "mã khóa học")
     for row_no, r in records:
         if r.get("start_date") and r.get("end_date") and r["end_date"] < r["start_date"]:
@@ -671,7 +690,9 @@ def _write_courses(session: Session, records: list[tuple[int, dict[str, Any]]], 
     return []
 
 
-def _write_enrollments(session: Session, records: list[tuple[int, dict[str, Any]]], counts: _Counts) -> list[RowError]:
+def _write_enrollments(
+    session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts
+) -> list[RowError]:
     errors = _duplicates(records, lambda r: (r["cadre_code"], r["course_code"]), "cặp mã cán bộ – mã khóa học")
     cadres = _by_code(session, Cadre, [r["cadre_code"] for _, r in records])
     courses = _by_code(session, Course, [r["course_code"] for _, r in records])
@@ -703,7 +724,9 @@ def _write_enrollments(session: Session, records: list[tuple[int, dict[str, Any]
     return []
 
 
-def _write_certificates(session: Session, records: list[tuple[int, dict[str, Any]]], counts: _Counts) -> list[RowError]:
+def _write_certificates(
+    session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts
+) -> list[RowError]:
     errors = _duplicates(records, lambda r: (r["cadre_code"], r["cert_type"], r.get("number") or ""), "chứng chỉ")
     cadres = _by_code(session, Cadre, [r["cadre_code"] for _, r in records])
     for row_no, r in records:
@@ -730,7 +753,7 @@ def _write_certificates(session: Session, records: list[tuple[int, dict[str, Any
     return []
 
 
-WRITERS: dict[str, Callable[[Session, list[tuple[int, dict[str, Any]]], _Counts], list[RowError]]] = {
+WRITERS: dict[str, Callable[[Session, list[tuple[int, dict[str, Any]]], UpsertCounts], list[RowError]]] = {
     "units": _write_units,
     "cadres": _write_cadres,
     "courses": _write_courses,
@@ -759,7 +782,7 @@ def import_bytes(session: Session, data: bytes, filename: str, kind: str | None 
     if errors:
         report.errors = errors
         return report
-    counts = _Counts()
+    counts = UpsertCounts()
     try:
         with session.begin():
             db_errors = WRITERS[layout.kind](session, records, counts)
@@ -768,6 +791,8 @@ def import_bytes(session: Session, data: bytes, filename: str, kind: str | None 
                 raise _Abort
     except _Abort:
         return report
+    except SQLAlchemyError as e:
+        raise ImportRejected(f"Không ghi được tệp '{filename}' vào cơ sở dữ liệu; không dòng nào được nhập.") from e
     report.created, report.updated, report.unchanged = counts.created, counts.updated, counts.unchanged
     return report
 

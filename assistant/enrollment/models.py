@@ -148,7 +148,8 @@ class Course(Base):
 
     @property
     def abroad(self) -> bool:
-        return bool(self.country) and self.country.strip().casefold() not in {"việt nam", "viet nam", "vn"}
+        country = (self.country or "").strip().casefold()
+        return country not in {"", "việt nam", "viet nam", "vn"}
 
 
 class Enrollment(Base):

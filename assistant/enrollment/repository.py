@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.enrollment.engine import CadreRecord, CertificateRecord, CommitmentRecord, EnrollmentRecord
@@ -61,7 +61,7 @@ class UnitTree:
         return out
 
 
-def _cadre_query():  # type: ignore[no-untyped-def]
+def _cadre_query() -> Select[Cadre]:
     return select(Cadre).options(
         selectinload(Cadre.unit),
         selectinload(Cadre.certificates),

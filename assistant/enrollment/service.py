@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from assistant.enrollment import exports
 from assistant.enrollment.engine import STATUS_LABELS, RequirementStatus, Status, evaluate
-from assistant.enrollment.imports import ImportReport, import_bytes
+from assistant.enrollment.imports import SCHEMAS, ImportReport, import_bytes, template_headers
 from assistant.enrollment.models import Cadre, CadreKind, Enrollment, EnrollmentStatus
 from assistant.enrollment.repository import UnitTree, cadres_in_units, find_cadre, to_record
 from assistant.enrollment.rules import RuleSet, article_prefix
@@ -145,6 +145,12 @@ class EnrollmentService:
     def import_file(self, data: bytes, filename: str, kind: str | None = None) -> ImportReport:
         with self._sessions() as session:
             return import_bytes(session, data, filename, kind)
+
+    def import_template(self, kind: str) -> bytes:
+        """Blank XLSX with the Vietnamese headers the importer expects for `kind` (see imports.SCHEMAS)."""
+        if kind not in SCHEMAS:
+            raise InvalidInput(f"Loại tệp '{kind}' không có; chọn một trong: {', '.join(SCHEMAS)}.")
+        return exports.import_template(kind, template_headers(kind))
 
     def unit_report(self, unit_code: str, as_of: date | None = None) -> list[CadreStatusReport]:
         as_of = as_of or self._today()

@@ -98,7 +98,10 @@ def test_check_rule_citations_accepts_article_ids_covering_clauses():
     assert [p.rule_id for p in problems] == ["dieu-duong-h3-chung-chi"]
     assert problems[0].unit_id == "26-2015-ttlt-byt-bnv:d5:k2:b" and "không có trong chỉ mục" in problems[0].message
     # A clause id alone covers its points too.
-    assert check_rule_citations(RULES.rules[:1], {"01-2021-tt-bgddt:d3:k3", "08-2023-tt-bgddt:d6", "115-2020-nd-cp:d21"}) == []
+    assert (
+        check_rule_citations(RULES.rules[:1], {"01-2021-tt-bgddt:d3:k3", "08-2023-tt-bgddt:d6", "115-2020-nd-cp:d21"})
+        == []
+    )
 
 
 def test_invalid_rules_file_is_rejected_with_the_reason(tmp_path: Path):
@@ -110,3 +113,35 @@ def test_invalid_rules_file_is_rejected_with_the_reason(tmp_path: Path):
     bad.write_text("rules:\n  - id: X\n", encoding="utf-8")
     with pytest.raises(RulesInvalid):
         load_rules(bad)
+
+
+CORPUS_DOCS = Path(__file__).resolve().parents[2] / "corpus" / "documents"
+
+
+@cache
+def corpus_articles() -> dict[str, list[str]]:
+    import json
+
+    from assistant.domain import Document
+    from assistant.text import normalize_text
+
+    out: dict[str, list[str]] = {}
+    for path in sorted(CORPUS_DOCS.glob("*.json")):
+        doc = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        for art in doc.articles:
+            out.setdefault(unit_id(doc.number, art.number), []).append(fold(normalize_text(art.text)))
+            for clause in art.clauses:
+                out.setdefault(unit_id(doc.number, art.number, clause.number), [])
+    return out
+
+
+@pytest.mark.skipif(not CORPUS_DOCS.is_dir(), reason="shipped corpus not built (corpus/documents missing)")
+def test_every_citation_and_quote_is_in_the_shipped_corpus():
+    """What the index holds is what answers cite: the rules must resolve there too, quotes included."""
+    from assistant.text import normalize_text
+
+    articles = corpus_articles()
+    assert check_rule_citations(RULES, articles) == []
+    for rule_id, _, basis in BASES:
+        quote = normalize_text(basis.quote)
+        assert quote_in(quote, articles[basis.article_unit_id]), f"{rule_id}: quote not in corpus {basis.label}"

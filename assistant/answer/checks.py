@@ -1,0 +1,82 @@
+"""Checks that decide whether retrieved text can answer a question at all.
+
+Two reasons to abstain that retrieval scores cannot see:
+- the question names something (a province, an agency) that no document in the corpus mentions;
+- the question asks for a kind of value (an amount of money, a duration, an age) that none of
+  the quoted clauses contains — quoting them would answer a different question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from assistant.text import normalize_text
+
+_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_BREAK = set(".?!:;,()\"'«»-–")
+
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # question pattern → what a clause must contain to answer it
+    "money": (
+        re.compile(r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán)[^?]*bao nhiêu|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu", re.I),
+        re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ)|lương cơ sở|mức lương|\d+\s*%|phần trăm|hệ số", re.I),
+    ),
+    "duration": (
+        re.compile(r"bao nhiêu\s*(?:năm|tháng|tuần|ngày|giờ|tiết|lâu)|bao lâu|mấy (?:năm|tháng|tuần|ngày)", re.I),
+        re.compile(
+            r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi)\s*(?:\([^)]*\)\s*)?(?:năm|tháng|tuần|ngày|giờ|tiết|phút)"
+            r"|thời hạn|thời gian",
+            re.I,
+        ),
+    ),
+    "age": (re.compile(r"bao nhiêu tuổi|mấy tuổi|độ tuổi", re.I), re.compile(r"tuổi", re.I)),
+}
+
+
+def _fold_case(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def _is_name_word(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def _capitalised_runs(question: str) -> list[str]:
+    """Spans like 'Nghệ An' or 'Ban Tổ chức Trung' (names capitalise some syllables, not all)."""
+    tokens = _TOKEN.findall(question)
+    runs, i = [], 0
+    while i < len(tokens):
+        initial = i == 0 or tokens[i - 1] in _BREAK - {","}
+        if not _is_name_word(tokens[i]) or initial:
+            i += 1
+            continue
+        j, last, names = i + 1, i, 1
+        while j < len(tokens) and tokens[j].isalpha():
+            if _is_name_word(tokens[j]):
+                last, names = j, names + 1
+            elif not any(_is_name_word(t) for t in tokens[j + 1 : j + 3] if t.isalpha()):
+                break
+            j += 1
+        if names >= 2:
+            runs.append(" ".join(tokens[i : last + 1]))
+        i = last + 1
+    return runs
+
+
+def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
+    """Proper names in the question (two or more capitalised words, not sentence-initial) the corpus never mentions.
+
+    `corpus_text` is the lower-cased text of every unit.
+    """
+    return [name for name in _capitalised_runs(normalize_text(question)) if _fold_case(name) not in corpus_text]
+
+
+def expected_answer_types(question: str) -> list[str]:
+    return [kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(normalize_text(question))]
+
+
+def answers_type(kind: str, passages: Iterable[str]) -> bool:
+    pattern = ANSWER_TYPES[kind][1]
+    return any(pattern.search(p) for p in passages)

@@ -1,0 +1,264 @@
+"""Administrators change the document set — upload (preview, then commit), status and relations, removal —
+and each change starts a re-index job. Reading the catalogue is open to everyone.
+
+A change is applied only once the job slot is ours (JobRunner.submit), so a refused job changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.accounts.errors import Conflict
+from assistant.accounts.models import Role
+from assistant.accounts.principal import Principal
+from assistant.accounts.scope import Scope
+from assistant.audit.service import AuditLog
+from assistant.documents import DocumentRepository
+from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind
+from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
+from assistant.ingest import apply_overrides, parse_document
+from assistant.jobs.models import Upload
+from assistant.jobs.runner import JobRunner, JobView
+from assistant.knowledge import KnowledgeService
+from assistant.text import normalize_doc_number
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class UploadTooLarge(AssistantError):
+    """An uploaded file exceeds the size limit."""
+
+    code = "upload_too_large"
+    status = 413
+
+
+@dataclass(frozen=True)
+class RelationChange:
+    kind: str
+    target: str
+    note: str = ""
+
+
+def summary(doc: Document, indexed: bool) -> dict[str, Any]:
+    return {
+        "number": doc.number,
+        "doc_type": doc.doc_type,
+        "title": doc.title,
+        "issuer": doc.issuer,
+        "issued_date": doc.issued_date,
+        "effective_date": doc.effective_date,
+        "status": doc.status.value,
+        "status_label": STATUS_LABELS[doc.status],
+        "completeness": doc.completeness.value,
+        "articles": len(doc.articles),
+        "indexed": indexed,
+    }
+
+
+def structure(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": a.number,
+            "title": a.title,
+            "chapter": a.chapter,
+            "section": a.section,
+            "clauses": len(a.clauses),
+            "points": sum(len(c.points) for c in a.clauses),
+            "chars": len(a.text),
+        }
+        for a in doc.articles
+    ]
+
+
+class DocumentAdmin:
+    def __init__(
+        self,
+        sessions: Callable[[], Session],
+        documents: DocumentRepository,
+        knowledge: KnowledgeService,
+        runner: JobRunner,
+        scope: Scope,
+        audit: AuditLog,
+    ) -> None:
+        self._sessions = sessions
+        self.documents = documents
+        self.knowledge = knowledge
+        self.runner = runner
+        self.scope = scope
+        self.audit = audit
+
+    # ------------------------------------------------------------------------------------------- catalogue
+
+    def _indexed(self) -> dict[str, Any]:
+        try:
+            return self.knowledge.current().documents
+        except IndexNotReady:
+            return {}
+
+    def list(self) -> list[dict[str, Any]]:
+        indexed = self._indexed()
+        return [summary(d, d.number in indexed) for d in self.documents.list()]
+
+    def detail(self, number: str) -> dict[str, Any]:
+        doc = self.documents.get(number)
+        try:
+            gen = self.knowledge.current()
+            units = [{"unit_id": u.id, "citation": u.citation, "heading": u.heading} for u in gen.units.values() if u.doc_number == doc.number]
+            indexed = doc.number in gen.documents
+        except IndexNotReady:
+            units, indexed = [], False
+        return {
+            **summary(doc, indexed),
+            "status_source": doc.status_source,
+            "completeness_note": doc.completeness_note,
+            "provenance": doc.provenance,
+            "relations": [{"kind": r.kind.value, "target": r.target, "note": r.note} for r in doc.relations],
+            "structure": structure(doc),
+            "units": units,
+        }
+
+    # ------------------------------------------------------------------------------------------- uploads
+
+    def preview(self, p: Principal, data: bytes, filename: str) -> dict[str, Any]:
+        """Parse an upload and keep it pending; nothing in the documents or the index changes yet."""
+        self.scope.require_role(p, Role.ADMIN)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).")
+        doc = parse_document(data, filename or "tai-lieu")
+        upload = Upload(id=uuid.uuid4().hex[:16], filename=filename[:255], uploaded_by=p.name, document=_doc_json(doc))
+        with self._sessions() as s, s.begin():
+            s.add(upload)
+        self.audit.action(p, "document.preview", doc.number, {"upload_id": upload.id, "filename": filename})
+        return self._preview(upload.id, doc)
+
+    def _preview(self, upload_id: str, doc: Document) -> dict[str, Any]:
+        warnings = []
+        if not doc.number:
+            warnings.append("Không xác định được số hiệu văn bản; hãy điền 'number' khi xác nhận.")
+        elif any(d.number == doc.number for d in self.documents.list()):
+            warnings.append(f"Văn bản số {doc.number} đã có trong kho; xác nhận sẽ thay thế bản hiện có.")
+        if doc.status is DocStatus.UNKNOWN:
+            warnings.append("Chưa rõ hiệu lực; hãy điền 'status' khi xác nhận nếu biết.")
+        if not doc.articles:
+            warnings.append("Không nhận ra điều khoản nào; văn bản này sẽ không được lập chỉ mục.")
+        return {"upload_id": upload_id, "document": summary(doc, False), "structure": structure(doc), "warnings": warnings}
+
+    def commit(self, p: Principal, upload_id: str, corrections: dict[str, Any] | None = None) -> JobView:
+        """Apply the administrator's metadata corrections, add the document and re-index."""
+        self.scope.require_role(p, Role.ADMIN)
+        with self._sessions() as s:
+            upload = s.get(Upload, upload_id)
+            if upload is None:
+                raise NotFound(f"Không có tệp chờ xác nhận mã '{upload_id}'.")
+            if upload.status != "pending":
+                raise Conflict("Tệp này đã được xác nhận trước đó.")
+            doc = apply_overrides(Document.from_dict(upload.document), _corrections(corrections))
+        if not doc.number:
+            raise InvalidInput("Văn bản chưa có số hiệu; hãy điền 'number' trong phần hiệu chỉnh.")
+        if not doc.articles:
+            raise InvalidInput("Văn bản không có điều khoản nào đọc được; không thể thêm vào kho.")
+
+        def apply() -> None:
+            self.documents.put(doc)
+            with self._sessions() as s, s.begin():
+                row = s.get(Upload, upload_id)
+                if row is not None:
+                    row.status = "committed"
+
+        job = self.runner.submit("commit", p.name, doc.number, before=apply)
+        self._link_upload(upload_id, job.id)
+        self.audit.action(p, "document.commit", doc.number, {"upload_id": upload_id, "job_id": job.id, "corrections": corrections or {}})
+        return job
+
+    def _link_upload(self, upload_id: str, job_id: str) -> None:
+        with self._sessions() as s, s.begin():
+            row = s.get(Upload, upload_id)
+            if row is not None:
+                row.job_id = job_id
+
+    def pending(self, p: Principal) -> list[dict[str, Any]]:
+        self.scope.require_role(p, Role.ADMIN)
+        with self._sessions() as s:
+            rows = s.scalars(select(Upload).where(Upload.status == "pending").order_by(Upload.created_at.desc()))
+            return [{"upload_id": u.id, "filename": u.filename, "uploaded_by": u.uploaded_by, "created_at": u.created_at, "number": u.document.get("number", "")} for u in rows]
+
+    # ------------------------------------------------------------------------------------------- changes
+
+    def update(
+        self, p: Principal, number: str, *, status: str | None = None, status_source: str | None = None,
+        relations: list[RelationChange] | None = None,
+    ) -> JobView:
+        """Set a document's validity and/or its relations (amends / replaces / repeals …) and re-index."""
+        self.scope.require_role(p, Role.ADMIN)
+        doc = self.documents.get(number)
+        changes: dict[str, Any] = {}
+        if status is not None:
+            changes["status"] = _status(status)
+            changes["status_source"] = status_source or f"Quản trị viên ({p.name})"
+        if relations is not None:
+            changes["relations"] = [_relation(r, p) for r in relations]
+        if not changes:
+            raise InvalidInput("Không có thay đổi nào: hãy gửi 'status' và/hoặc 'relations'.")
+        updated = replace(doc, **changes)
+        job = self.runner.submit("update", p.name, doc.number, before=lambda: self.documents.put(updated))
+        detail = {"job_id": job.id, "status": status, "relations": [r.__dict__ for r in relations or []]}
+        self.audit.action(p, "document.update", doc.number, detail)
+        return job
+
+    def delete(self, p: Principal, number: str) -> JobView:
+        self.scope.require_role(p, Role.ADMIN)
+        doc = self.documents.get(number)
+        job = self.runner.submit("delete", p.name, doc.number, before=lambda: self.documents.remove(doc.number))
+        self.audit.action(p, "document.delete", doc.number, {"job_id": job.id})
+        return job
+
+    def reindex(self, p: Principal) -> JobView:
+        self.scope.require_role(p, Role.ADMIN)
+        job = self.runner.submit("reindex", p.name)
+        self.audit.action(p, "index.reindex", "", {"job_id": job.id})
+        return job
+
+    def rollback(self, p: Principal) -> str:
+        self.scope.require_role(p, Role.ADMIN)
+        self.runner.require_idle()
+        generation = self.knowledge.rollback()
+        self.audit.action(p, "index.rollback", generation)
+        return generation
+
+
+def _doc_json(doc: Document) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(doc.to_dict(), ensure_ascii=False, default=str))
+
+
+def _corrections(corrections: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not corrections:
+        return None
+    return {k: v for k, v in corrections.items() if v is not None} or None
+
+
+def _status(value: str) -> DocStatus:
+    try:
+        return DocStatus(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in DocStatus)
+        raise InvalidInput(f"Hiệu lực '{value}' không hợp lệ; chọn một trong: {allowed}.") from None
+
+
+def _relation(r: RelationChange, p: Principal) -> Relation:
+    try:
+        kind = RelationKind(r.kind)
+    except ValueError:
+        allowed = ", ".join(k.value for k in RelationKind)
+        raise InvalidInput(f"Loại quan hệ '{r.kind}' không hợp lệ; chọn một trong: {allowed}.") from None
+    target = normalize_doc_number(r.target)
+    if not target:
+        raise InvalidInput("Quan hệ văn bản cần số hiệu văn bản đích.")
+    return Relation(kind, target, r.note or f"Quản trị viên ({p.name})")
