@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
@@ -26,6 +26,7 @@ ABSTAIN_TEXT = (
     "hoặc liên hệ bộ phận tổ chức cán bộ của đơn vị."
 )
 MAX_QUOTE_CHARS = 1500
+WHOLE_ARTICLE_CHARS = 900
 SECOND_QUOTE_GAP = 0.5  # a further article is quoted when its fused score is this close to the best
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = set(
@@ -169,9 +170,12 @@ class ExtractiveAnswerer:
         for hit in hits[: self.settings.max_quotes]:
             if quotes and hit.score < top_score - SECOND_QUOTE_GAP:
                 break
-            clause, text = max(
-                _passages(hit.unit), key=lambda p: coverage(q_terms, set(content_terms(p[1])), weights)
-            )
+            if len(hit.unit.text) <= WHOLE_ARTICLE_CHARS:
+                clause, text = None, hit.unit.text  # a short article is quoted whole: lists stay complete
+            else:
+                clause, text = max(
+                    _passages(hit.unit), key=lambda p: coverage(q_terms, set(content_terms(p[1])), weights)
+                )
             quotes.append(self._quote(gen, hit, clause, _trim(text, q_set)))
         return quotes
 
@@ -179,14 +183,14 @@ class ExtractiveAnswerer:
     def _quote(gen: Generation, hit: Hit, clause: str | None, text: str) -> Quote:
         u = hit.unit
         citation = f"Khoản {clause} {u.citation}" if clause else u.citation
-        notes = validity_notes(gen.documents.get(u.doc_number, {}), u)
+        notes = validity_notes(gen.documents.get(u.doc_number, {}), u, gen.documents)
         if hit.warning and hit.warning not in notes:
             notes.insert(0, hit.warning)
         return Quote(u.id + (f":k{clause}" if clause else ""), citation, text, u.doc_number, u.article, clause, None, notes)
 
 
-def validity_notes(doc: dict, unit: IndexUnit) -> list[str]:
-    """What a reader must know about the cited document's validity and completeness."""
+def validity_notes(doc: dict, unit: IndexUnit, known: Container[str] = ()) -> list[str]:
+    """What a reader must know about the cited document's validity and completeness (in Vietnamese)."""
     notes = []
     status = doc.get("status", unit.status)
     if status == DocStatus.REPEALED:
@@ -196,12 +200,14 @@ def validity_notes(doc: dict, unit: IndexUnit) -> list[str]:
     elif status == DocStatus.NOT_YET:
         notes.append("Văn bản này chưa có hiệu lực.")
     for rel in doc.get("relations", []):
+        target = rel["target"] + ("" if rel["target"] in known else " (văn bản này chưa có trong kho)")
         if rel.get("kind") in ("replaced_by", "repealed_by"):
-            notes.append(f"Văn bản này đã được thay thế bởi {rel['target']}" + (f" ({rel['note']})." if rel.get("note") else "."))
+            verb = "đã được thay thế bởi" if status in (DocStatus.REPEALED, DocStatus.PARTLY_REPEALED) else "đang được thay thế bởi"
+            notes.append(f"Văn bản này {verb} văn bản số {target}; cần đối chiếu hiệu lực.")
         elif rel.get("kind") == "amended_by":
-            notes.append(f"Văn bản này đã được sửa đổi, bổ sung bởi {rel['target']}.")
+            notes.append(f"Văn bản này đã được sửa đổi, bổ sung bởi văn bản số {target}.")
     if doc.get("completeness", unit.completeness) == Completeness.PARTIAL:
-        notes.append("Kho chỉ có một phần văn bản này" + (f": {doc['completeness_note']}" if doc.get("completeness_note") else "."))
+        notes.append("Kho chỉ có một phần văn bản này; các điều khoản khác chưa có trong kho.")
     return notes
 
 
