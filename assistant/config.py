@@ -43,7 +43,9 @@ class DatabaseSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
 
     paths: PathSettings = Field(default_factory=PathSettings)
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)

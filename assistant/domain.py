@@ -134,7 +134,10 @@ class Document:
                 **data,
                 "status": DocStatus(data.get("status", DocStatus.UNKNOWN)),
                 "completeness": Completeness(data.get("completeness", Completeness.FULL)),
-                "relations": [Relation(kind=RelationKind(r["kind"]), target=r["target"], note=r.get("note", "")) for r in data.get("relations", [])],
+                "relations": [
+                    Relation(kind=RelationKind(r["kind"]), target=r["target"], note=r.get("note", ""))
+                    for r in data.get("relations", [])
+                ],
                 "articles": articles,
             }
         )
@@ -155,7 +158,9 @@ def unit_id(number: str, article: str, clause: str | None = None, point: str | N
     return uid
 
 
-_TYPE_PREFIX_IN_TITLE = re.compile(r"^(luật|nghị định|thông tư liên tịch|thông tư|quyết định|quy định|nghị quyết)\s+", re.I)
+_TYPE_PREFIX_IN_TITLE = re.compile(
+    r"^(luật|nghị định|thông tư liên tịch|thông tư|quyết định|quy định|nghị quyết)\s+", re.I
+)
 
 
 def citation_doc_name(doc_type: str, title: str, number: str) -> str:

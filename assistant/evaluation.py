@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.errors import InvalidInput
 from assistant.knowledge import KnowledgeService
-from assistant.retrieval.metrics import reciprocal_rank, recall_at_k
+from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
 from assistant.text import normalize_doc_number
 
 
@@ -37,7 +37,9 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def evaluate(knowledge: KnowledgeService, rows: list[dict[str, Any]], progress: Callable[[], None] | None = None) -> dict[str, Any]:
+def evaluate(
+    knowledge: KnowledgeService, rows: list[dict[str, Any]], progress: Callable[[], None] | None = None
+) -> dict[str, Any]:
     per_kind: dict[str, list[dict[str, float]]] = defaultdict(list)
     latencies: list[float] = []
     details = []
@@ -51,11 +53,23 @@ def evaluate(knowledge: KnowledgeService, rows: list[dict[str, Any]], progress: 
             m.update({f"r@{k}": recall_at_k(ranked, gold, k) for k in (1, 5, 10)})
             m["mrr@10"] = reciprocal_rank(ranked, gold, 10)
         per_kind[row.get("kind", "all")].append(m)
-        details.append({"id": row.get("id"), "abstained": timed.answer.abstained, "confidence": timed.answer.confidence, "top": ranked[:3], **m})
+        details.append(
+            {
+                "id": row.get("id"),
+                "abstained": timed.answer.abstained,
+                "confidence": timed.answer.confidence,
+                "top": ranked[:3],
+                **m,
+            }
+        )
         if progress:
             progress()
-    return {"overall": _summary([m for ms in per_kind.values() for m in ms]), "by_kind": {k: _summary(v) for k, v in sorted(per_kind.items())},
-            "latency_ms": {"p50": round(1000 * _pct(latencies, 0.5), 1), "p95": round(1000 * _pct(latencies, 0.95), 1)}, "questions": details}
+    return {
+        "overall": _summary([m for ms in per_kind.values() for m in ms]),
+        "by_kind": {k: _summary(v) for k, v in sorted(per_kind.items())},
+        "latency_ms": {"p50": round(1000 * _pct(latencies, 0.5), 1), "p95": round(1000 * _pct(latencies, 0.95), 1)},
+        "questions": details,
+    }
 
 
 def _summary(ms: list[dict[str, float]]) -> dict[str, float | int]:

@@ -89,7 +89,9 @@ class KnowledgeService:
         from assistant.index.units import document_units
 
         texts = [u.passage for d in self.documents.list() for u in document_units(d)]
-        return self.embedder.cache.export_npz(self.embedder.name, texts, self.shipped_vectors / f"{self.embedder.name}.npz")
+        return self.embedder.cache.export_npz(
+            self.embedder.name, texts, self.shipped_vectors / f"{self.embedder.name}.npz"
+        )
 
     def rollback(self) -> str:
         return self.generations.rollback()
@@ -97,7 +99,13 @@ class KnowledgeService:
     def status(self) -> dict:
         gen_id = self.generations.current_id()
         gens = [
-            {"id": m.id, "created": m.created, "units": m.n_units, "documents": m.n_documents, "dense": bool(m.embedder)}
+            {
+                "id": m.id,
+                "created": m.created,
+                "units": m.n_units,
+                "documents": m.n_documents,
+                "dense": bool(m.embedder),
+            }
             for m in self.generations.list()
         ]
         return {"current": gen_id, "generations": gens}

@@ -17,7 +17,13 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
         "confidence": a.confidence,
         "quotes": [asdict(q) for q in a.quotes],
         "sources": [
-            {"unit_id": h.unit.id, "citation": h.unit.citation, "score": round(h.score, 4), "status": h.unit.status, "warning": h.warning}
+            {
+                "unit_id": h.unit.id,
+                "citation": h.unit.citation,
+                "score": round(h.score, 4),
+                "status": h.unit.status,
+                "warning": h.warning,
+            }
             for h in a.hits[:5]
         ],
         "generation": a.generation,

@@ -48,8 +48,11 @@ def main() -> None:
         "units": len(gen.units),
         "questions": len(questions),
         "embed_query_ms": {"p50": round(1000 * pct(embed_t, 0.5), 1), "p95": round(1000 * pct(embed_t, 0.95), 1)},
-        "ask_ms": {"p50": round(1000 * pct(ask_t, 0.5), 1), "p95": round(1000 * pct(ask_t, 0.95), 1),
-                   "mean": round(1000 * statistics.mean(ask_t), 1)},
+        "ask_ms": {
+            "p50": round(1000 * pct(ask_t, 0.5), 1),
+            "p95": round(1000 * pct(ask_t, 0.95), 1),
+            "mean": round(1000 * statistics.mean(ask_t), 1),
+        },
     }
     out["ask_p95_over_embed_p95"] = round(out["ask_ms"]["p95"] / out["embed_query_ms"]["p95"], 2)
     print(json.dumps(out, ensure_ascii=False, indent=1))

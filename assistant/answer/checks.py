@@ -20,7 +20,11 @@ _BREAK = set(".?!:;,()\"'«»-–")
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern → what a clause must contain to answer it
     "money": (
-        re.compile(r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán)[^?]*bao nhiêu|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu", re.I),
+        re.compile(
+            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán)[^?]*bao nhiêu"
+            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu",
+            re.I,
+        ),
         re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ)|lương cơ sở|mức lương|\d+\s*%|phần trăm|hệ số", re.I),
     ),
     "duration": (

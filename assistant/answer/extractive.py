@@ -61,7 +61,7 @@ class Answer:
 
 def content_terms(text: str) -> list[str]:
     words = [w for w in _WORD.findall(fold_accents(normalize_text(text))) if w not in _STOP]
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 class TermWeights:
@@ -137,7 +137,9 @@ class ExtractiveAnswerer:
 
     def corpus_text(self, gen: Generation) -> str:
         if gen.id not in self._corpus_text:
-            self._corpus_text = {gen.id: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower()}
+            self._corpus_text = {
+                gen.id: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower()
+            }
         return self._corpus_text[gen.id]
 
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
@@ -155,7 +157,9 @@ class ExtractiveAnswerer:
         return Answer(question, render(quotes), False, round(conf, 3), quotes, hits, gen.id)
 
     @staticmethod
-    def _abstain(gen: Generation, question: str, hits: list[Hit], conf: float, reason: str, names: list[str] | None = None) -> Answer:
+    def _abstain(
+        gen: Generation, question: str, hits: list[Hit], conf: float, reason: str, names: list[str] | None = None
+    ) -> Answer:
         text = ABSTAIN_TEXT
         if names:
             text = f"Kho văn bản hiện có không nhắc đến {', '.join(names)}. " + text
@@ -186,7 +190,9 @@ class ExtractiveAnswerer:
         notes = validity_notes(gen.documents.get(u.doc_number, {}), u, gen.documents)
         if hit.warning and hit.warning not in notes:
             notes.insert(0, hit.warning)
-        return Quote(u.id + (f":k{clause}" if clause else ""), citation, text, u.doc_number, u.article, clause, None, notes)
+        return Quote(
+            u.id + (f":k{clause}" if clause else ""), citation, text, u.doc_number, u.article, clause, None, notes
+        )
 
 
 def validity_notes(doc: dict, unit: IndexUnit, known: Container[str] = ()) -> list[str]:
@@ -202,7 +208,11 @@ def validity_notes(doc: dict, unit: IndexUnit, known: Container[str] = ()) -> li
     for rel in doc.get("relations", []):
         target = rel["target"] + ("" if rel["target"] in known else " (văn bản này chưa có trong kho)")
         if rel.get("kind") in ("replaced_by", "repealed_by"):
-            verb = "đã được thay thế bởi" if status in (DocStatus.REPEALED, DocStatus.PARTLY_REPEALED) else "đang được thay thế bởi"
+            verb = (
+                "đã được thay thế bởi"
+                if status in (DocStatus.REPEALED, DocStatus.PARTLY_REPEALED)
+                else "đang được thay thế bởi"
+            )
             notes.append(f"Văn bản này {verb} văn bản số {target}; cần đối chiếu hiệu lực.")
         elif rel.get("kind") == "amended_by":
             notes.append(f"Văn bản này đã được sửa đổi, bổ sung bởi văn bản số {target}.")

@@ -118,7 +118,8 @@ class EmbeddingCache:
         return found
 
     def put_many(self, model: str, texts: Sequence[str], vecs: np.ndarray) -> None:
-        rows = [(model, self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vecs)]
+        pairs = zip(texts, vecs, strict=True)
+        rows = [(model, self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in pairs]
         with self._lock, self._conn:
             self._conn.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
 
@@ -141,7 +142,7 @@ class EmbeddingCache:
             before = self._conn.total_changes
             self._conn.executemany(
                 "INSERT OR IGNORE INTO emb VALUES (?, ?, ?)",
-                [(model, k, np.asarray(v, np.float32).tobytes()) for k, v in zip(keys, vecs)],
+                [(model, k, np.asarray(v, np.float32).tobytes()) for k, v in zip(keys, vecs, strict=True)],
             )
             return int(self._conn.total_changes - before)
 
@@ -176,7 +177,7 @@ class CachedEmbedder:
             batch = missing[i : i + self.batch_size]
             vecs = self.inner.embed_passages(batch)
             self.cache.put_many(self.name, batch, vecs)
-            found.update({self.cache.key(t): v for t, v in zip(batch, vecs)})
+            found.update({self.cache.key(t): v for t, v in zip(batch, vecs, strict=True)})
             self.computed += len(batch)
             if progress:
                 progress(len(batch))

@@ -75,7 +75,11 @@ class GenerationManager:
         return Manifest.read(self.path(gen_id))
 
     def list(self) -> list[Manifest]:
-        found = [Manifest.read(p) for p in self.gens.iterdir() if (p / "manifest.json").exists() and not p.name.startswith(".")]
+        found = [
+            Manifest.read(p)
+            for p in self.gens.iterdir()
+            if (p / "manifest.json").exists() and not p.name.startswith(".")
+        ]
         return sorted(found, key=lambda m: m.created)
 
     @contextmanager

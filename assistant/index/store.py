@@ -59,8 +59,10 @@ class ChromaStore:
         n = min(k, self.count())
         if n == 0:
             return []
-        res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)], n_results=n, where=where, include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        res = self._col.query(
+            query_embeddings=[np.asarray(vector, np.float32)], n_results=n, where=where, include=["distances"]
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def similarities(self, vector: np.ndarray, ids: Sequence[str]) -> dict[str, float]:
         """Exact cosine similarity of the query to the named units (for candidates found lexically)."""
@@ -71,4 +73,4 @@ class ChromaStore:
         if embs.size == 0:
             return {}
         sims = embs @ np.asarray(vector, np.float32)
-        return {i: float(s) for i, s in zip(got["ids"], sims)}
+        return {i: float(s) for i, s in zip(got["ids"], sims, strict=True)}

@@ -43,7 +43,12 @@ class IndexUnit:
         return f"{self.doc_name} {self.doc_title}\n{self.heading}\n{self.title}\n{self.title}\n{self.text}"
 
     def metadata(self) -> dict[str, str | int | float | bool]:
-        return {"doc": self.doc_number, "article": self.article, "status": self.status, "completeness": self.completeness}
+        return {
+            "doc": self.doc_number,
+            "article": self.article,
+            "status": self.status,
+            "completeness": self.completeness,
+        }
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -26,8 +26,13 @@ class RegulationRetriever(BaseRetriever):
                 page_content=h.unit.text,
                 id=h.unit.id,
                 metadata={
-                    "unit_id": h.unit.id, "citation": h.unit.citation, "heading": h.unit.heading,
-                    "doc_number": h.unit.doc_number, "status": h.unit.status, "score": h.score, "warning": h.warning,
+                    "unit_id": h.unit.id,
+                    "citation": h.unit.citation,
+                    "heading": h.unit.heading,
+                    "doc_number": h.unit.doc_number,
+                    "status": h.unit.status,
+                    "score": h.score,
+                    "warning": h.warning,
                 },
             )
             for h in hits

@@ -17,7 +17,9 @@ from assistant.retrieval.fusion import FusionParams, fuse_scores
 from assistant.text import normalize_text
 from assistant.text.tokenize import is_unaccented
 
-REPEALED_PENALTY = 1.0  # in standardised score units: repealed text stays findable, below what is in force, with a warning
+REPEALED_PENALTY = (
+    1.0  # in standardised score units: repealed text stays findable, below what is in force, with a warning
+)
 
 
 @dataclass
@@ -30,7 +32,9 @@ class Hit:
 
 
 class HybridSearcher:
-    def __init__(self, embedder: Embedder | None, settings: RetrievalSettings, params: FusionParams | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder | None, settings: RetrievalSettings, params: FusionParams | None = None
+    ) -> None:
         self.embedder = embedder
         self.settings = settings
         self.params = params or FusionParams()

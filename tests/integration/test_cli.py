@@ -49,8 +49,26 @@ def test_eval_prints_metrics(env, tmp_path):
     run("index", "build")
     f = tmp_path / "q.jsonl"
     f.write_text(
-        json.dumps({"id": "a", "question": "Chế độ đào tạo, bồi dưỡng viên chức", "relevant": [{"doc": "58/2010/QH12", "article": "33"}], "kind": "direct"}, ensure_ascii=False)
-        + "\n" + json.dumps({"id": "b", "question": "Sĩ quan quân đội cam kết phục vụ bao nhiêu năm", "relevant": [], "kind": "unanswerable"}, ensure_ascii=False) + "\n",
+        json.dumps(
+            {
+                "id": "a",
+                "question": "Chế độ đào tạo, bồi dưỡng viên chức",
+                "relevant": [{"doc": "58/2010/QH12", "article": "33"}],
+                "kind": "direct",
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "b",
+                "question": "Sĩ quan quân đội cam kết phục vụ bao nhiêu năm",
+                "relevant": [],
+                "kind": "unanswerable",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
         encoding="utf-8",
     )
     r = run("eval", str(f), "--json")

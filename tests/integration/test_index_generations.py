@@ -33,7 +33,9 @@ def test_update_embeds_only_the_added_document(built):
     assert report.previous == before and report.replaced == [] and report.removed == []
     assert report.embedded == knowledge.embedder.computed - computed_before == len(extra.articles)
     assert report.reused == report.units - report.embedded
-    assert any(h.unit.doc_number == "03/2021/TT-BGDĐT" for h in knowledge.search("giáo viên trung học cơ sở hạng II", k=10))
+    assert any(
+        h.unit.doc_number == "03/2021/TT-BGDĐT" for h in knowledge.search("giáo viên trung học cơ sở hạng II", k=10)
+    )
 
 
 def test_replace_and_remove_one_document(built):
@@ -156,7 +158,9 @@ def test_accent_free_question_finds_the_article(built):
 
 
 def test_unrelated_question_abstains(built):
-    answer = built.knowledge.ask("Sĩ quan quân đội được cử đi đào tạo ở nước ngoài phải cam kết phục vụ bao nhiêu năm?").answer
+    answer = built.knowledge.ask(
+        "Sĩ quan quân đội được cử đi đào tạo ở nước ngoài phải cam kết phục vụ bao nhiêu năm?"
+    ).answer
     assert answer.abstained and "Chưa tìm thấy quy định phù hợp" in answer.text
 
 
@@ -191,5 +195,8 @@ def test_shipped_vectors_seed_the_cache(built, tmp_path):
     exported = knowledge.export_vectors()
     assert exported == knowledge.current().manifest.n_units
     fresh = type(knowledge.embedder.cache)(tmp_path / "fresh.sqlite")
-    assert fresh.import_npz(knowledge.embedder.name, knowledge.shipped_vectors / f"{knowledge.embedder.name}.npz") == exported
+    assert (
+        fresh.import_npz(knowledge.embedder.name, knowledge.shipped_vectors / f"{knowledge.embedder.name}.npz")
+        == exported
+    )
     assert fresh.import_npz(knowledge.embedder.name, knowledge.shipped_vectors / f"{knowledge.embedder.name}.npz") == 0

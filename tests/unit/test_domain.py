@@ -1,4 +1,15 @@
-from assistant.domain import Clause, Document, DocStatus, Point, Relation, RelationKind, Article, citation_label, doc_slug, unit_id
+from assistant.domain import (
+    Article,
+    Clause,
+    DocStatus,
+    Document,
+    Point,
+    Relation,
+    RelationKind,
+    citation_label,
+    doc_slug,
+    unit_id,
+)
 
 
 def law() -> Document:
@@ -8,7 +19,9 @@ def law() -> Document:
 def test_citation_labels_in_legal_form():
     assert citation_label(law(), "33", "2", "a") == "Điểm a Khoản 2 Điều 33 Luật Viên chức số 58/2010/QH12"
     assert citation_label(law(), "33") == "Điều 33 Luật Viên chức số 58/2010/QH12"
-    decree = Document(number="115/2020/NĐ-CP", doc_type="Nghị định", title="Quy định về tuyển dụng, sử dụng và quản lý viên chức")
+    decree = Document(
+        number="115/2020/NĐ-CP", doc_type="Nghị định", title="Quy định về tuyển dụng, sử dụng và quản lý viên chức"
+    )
     assert citation_label(decree, "32", "1") == "Khoản 1 Điều 32 Nghị định số 115/2020/NĐ-CP"
 
 

@@ -7,8 +7,16 @@ from assistant.text import fold_accents, normalize_doc_number, normalize_text
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("hoà bình", "hòa bình"), ("thuỷ lợi", "thủy lợi"), ("khoẻ mạnh", "khỏe mạnh"), ("Hoà", "Hòa"),
-     ("quý", "quý"), ("hoàng", "hoàng"), ("thuyền", "thuyền"), ("hòa", "hòa")],
+    [
+        ("hoà bình", "hòa bình"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("khoẻ mạnh", "khỏe mạnh"),
+        ("Hoà", "Hòa"),
+        ("quý", "quý"),
+        ("hoàng", "hoàng"),
+        ("thuyền", "thuyền"),
+        ("hòa", "hòa"),
+    ],
 )
 def test_one_tone_mark_convention(raw, expected):
     assert normalize_text(raw) == expected
@@ -31,9 +39,16 @@ def test_fold_accents_strips_every_mark():
 
 @pytest.mark.parametrize(
     ("raw", "canonical"),
-    [("11/2020/TT- BGTVT", "11/2020/TT-BGTVT"), ("50/2022/NĐ_CP", "50/2022/NĐ-CP"), ("6/2020/TT-BNV", "06/2020/TT-BNV"),
-     ("04 /2015/TT-NHNN", "04/2015/TT-NHNN"), ("58/2010/QH12", "58/2010/QH12"), ("145-QĐ/TW", "145-QĐ/TW"),
-     ("10/2015/TTLT-BYT-BNV", "10/2015/TTLT-BYT-BNV"), ("115/2020/nđ-cp", "115/2020/NĐ-CP")],
+    [
+        ("11/2020/TT- BGTVT", "11/2020/TT-BGTVT"),
+        ("50/2022/NĐ_CP", "50/2022/NĐ-CP"),
+        ("6/2020/TT-BNV", "06/2020/TT-BNV"),
+        ("04 /2015/TT-NHNN", "04/2015/TT-NHNN"),
+        ("58/2010/QH12", "58/2010/QH12"),
+        ("145-QĐ/TW", "145-QĐ/TW"),
+        ("10/2015/TTLT-BYT-BNV", "10/2015/TTLT-BYT-BNV"),
+        ("115/2020/nđ-cp", "115/2020/NĐ-CP"),
+    ],
 )
 def test_document_numbers_are_canonical(raw, canonical):
     assert normalize_doc_number(raw) == canonical
