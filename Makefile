@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install dev run index test bench bench-quality lint clean-index
+.PHONY: install dev run index test bench lint clean-index browser bot demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,13 @@ run: install
 index: install
 	$(BIN)/assistant index update
 
-test: dev
+## The browser tests drive Debian's chromium (never Playwright's own download, which fails offline).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: dev browser
 	$(BIN)/pytest -q
 
 ## Benchmarks print numbers; they are not tests. See bench/README.md.

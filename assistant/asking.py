@@ -49,7 +49,9 @@ def _jsonable(value: Any) -> Any:
 
 
 class AskService:
-    def __init__(self, knowledge: KnowledgeService, enrollment: EnrollmentService, scope: Scope, audit: AuditLog) -> None:
+    def __init__(
+        self, knowledge: KnowledgeService, enrollment: EnrollmentService, scope: Scope, audit: AuditLog
+    ) -> None:
         self.knowledge = knowledge
         self.enrollment = enrollment
         self.scope = scope
@@ -65,8 +67,14 @@ class AskService:
             self._add_statuses(result, target, question)
         a = timed.answer
         self.audit.answer(
-            p, trace_id=timed.trace_id, question=a.question, generation=a.generation, abstained=a.abstained,
-            confidence=a.confidence, cited_unit_ids=[q.unit_id for q in a.quotes], cadre_code=target,
+            p,
+            trace_id=timed.trace_id,
+            question=a.question,
+            generation=a.generation,
+            abstained=a.abstained,
+            confidence=a.confidence,
+            cited_unit_ids=[q.unit_id for q in a.quotes],
+            cadre_code=target,
             statuses=result.statuses,
         )
         return result

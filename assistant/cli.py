@@ -187,5 +187,53 @@ def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = Fals
     echo_json(table)
 
 
+# ----------------------------------------------------------------------------------------------- accounts
+
+users_app = typer.Typer(help="Tài khoản: tạo người dùng, khóa API cho bot, tài khoản mẫu.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _personal():  # type: ignore[no-untyped-def]
+    svc = services()
+    assert svc.personal is not None
+    svc.personal.open()
+    return svc.personal
+
+
+@users_app.command("create")
+@handles_errors
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="cadre | hr | admin")],
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (bắt buộc với hr)")] = None,
+    cadre: Annotated[str | None, typer.Option(help="Mã cán bộ (bắt buộc với cadre)")] = None,
+    full_name: Annotated[str, typer.Option(help="Họ tên")] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mật khẩu (≥ 8 ký tự)")] = "",
+) -> None:
+    """Create a user account (the password is asked for when not given)."""
+    user = _personal().accounts.create_user(username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name)
+    console.print(f"Đã tạo tài khoản {user.username} ({user.role.value}).")
+
+
+@users_app.command("api-key")
+@handles_errors
+def users_api_key(name: Annotated[str, typer.Argument(help="Tên dịch vụ, ví dụ telegram-bot")]) -> None:
+    """Create an API key for a service (printed once; only its hash is stored)."""
+    sys.stdout.write(_personal().accounts.create_api_key(name) + "\n")
+
+
+@users_app.command("seed-demo")
+@handles_errors
+def users_seed_demo() -> None:
+    """Create the demo accounts (admin, HR of DEMO-H1, one cadre) for the demo province — TÀI KHOẢN MẪU."""
+    from assistant.accounts.demo import seed_demo_accounts
+
+    personal = _personal()
+    for a in seed_demo_accounts(personal.accounts, personal.enrollment):
+        scope = a.unit_code or a.cadre_code or "toàn hệ thống"
+        state = "mới tạo" if a.created else "đã có"
+        console.print(f"[bold]{a.username}[/bold] / {a.password}  — {a.role.value}, {scope} ({state}, TÀI KHOẢN MẪU)")
+
+
 if __name__ == "__main__":
     app()

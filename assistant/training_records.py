@@ -48,13 +48,21 @@ class EnrollmentView:
 
 
 def _course(c: Course) -> CourseView:
-    return CourseView(c.code, c.name, c.course_type.value, c.certificate_type, c.provider, c.start_date, c.end_date, c.hours)
+    return CourseView(
+        c.code, c.name, c.course_type.value, c.certificate_type, c.provider, c.start_date, c.end_date, c.hours
+    )
 
 
 def _enrollment(e: Enrollment) -> EnrollmentView:
     return EnrollmentView(
-        e.cadre.code, e.course.code, e.status.value, e.registered_on, e.completed_on, e.hours_earned,
-        e.certificate_number, e.certificate_date,
+        e.cadre.code,
+        e.course.code,
+        e.status.value,
+        e.registered_on,
+        e.completed_on,
+        e.hours_earned,
+        e.certificate_number,
+        e.certificate_date,
     )
 
 
@@ -93,8 +101,14 @@ class TrainingRecords:
         if start_date and end_date and end_date < start_date:
             raise InvalidInput("Ngày kết thúc khóa học không được trước ngày bắt đầu.")
         course = Course(
-            code=code.strip(), name=name.strip(), course_type=_enum(CourseType, course_type, "Loại khóa học"),
-            hours=hours, provider=provider, certificate_type=certificate_type, start_date=start_date, end_date=end_date,
+            code=code.strip(),
+            name=name.strip(),
+            course_type=_enum(CourseType, course_type, "Loại khóa học"),
+            hours=hours,
+            provider=provider,
+            certificate_type=certificate_type,
+            start_date=start_date,
+            end_date=end_date,
         )
         with self._sessions() as s, s.begin():
             if s.scalar(select(Course.id).where(Course.code == course.code)) is not None:
@@ -102,7 +116,9 @@ class TrainingRecords:
             s.add(course)
         return _course(course)
 
-    def enroll(self, p: Principal, cadre_code: str, course_code: str, registered_on: date | None = None) -> EnrollmentView:
+    def enroll(
+        self, p: Principal, cadre_code: str, course_code: str, registered_on: date | None = None
+    ) -> EnrollmentView:
         self.scope.require_role(p, Role.HR, Role.ADMIN)
         self.scope.require_cadre(p, cadre_code)
         with self._sessions() as s, s.begin():

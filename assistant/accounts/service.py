@@ -171,9 +171,9 @@ class AccountService:
     def principal_for_token(self, token: str) -> Principal:
         with self._sessions() as s:
             row = s.execute(
-                select(AccessToken, User).join(User, User.id == AccessToken.user_id).where(
-                    AccessToken.token_hash == digest(token)
-                )
+                select(AccessToken, User)
+                .join(User, User.id == AccessToken.user_id)
+                .where(AccessToken.token_hash == digest(token))
             ).first()
             if row is None or row[0].revoked_at is not None or not row[1].active:
                 raise NotAuthenticated("Phiên đăng nhập không hợp lệ; vui lòng đăng nhập lại.")
@@ -255,7 +255,9 @@ class AccountService:
             found = s.scalar(select(LinkCode).where(LinkCode.code_hash == digest(normalise_link_code(code))))
             problem = _code_problem(found, now)
             if problem is None and found is not None and _claim(s, found.id, now, tg):
-                s.merge(TelegramLink(telegram_user_id=tg, cadre_code=found.cadre_code, linked_at=now, link_code_id=found.id))
+                s.merge(
+                    TelegramLink(telegram_user_id=tg, cadre_code=found.cadre_code, linked_at=now, link_code_id=found.id)
+                )
                 return TelegramBinding(tg, found.cadre_code, now)
         self._record_failure(tg)
         raise LinkCodeInvalid(problem or "Mã liên kết này đã được sử dụng. Vui lòng xin mã mới từ bộ phận tổ chức.")
@@ -285,7 +287,9 @@ class AccountService:
             minutes = int(pol.telegram_user_window.total_seconds() // 60)
             raise RateLimited(f"Anh/chị đã nhập sai mã liên kết quá nhiều lần; vui lòng thử lại sau {minutes} phút.")
         if (everyone or 0) >= pol.failures_global:
-            raise RateLimited("Hệ thống đang tạm ngừng nhận mã liên kết do có quá nhiều lần nhập sai; vui lòng thử lại sau ít phút.")
+            raise RateLimited(
+                "Hệ thống đang tạm ngừng nhận mã liên kết do có quá nhiều lần nhập sai; vui lòng thử lại sau ít phút."
+            )
 
     def _record_failure(self, tg: str) -> None:
         with self._sessions() as s, s.begin():

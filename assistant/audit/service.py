@@ -107,6 +107,14 @@ class AuditLog:
 
 def _answer(r: AnswerLog) -> LoggedAnswer:
     return LoggedAnswer(
-        r.trace_id, r.at, r.question, r.asker, r.generation, r.abstained, r.confidence, r.cadre_code,
-        list(r.cited_unit_ids), list(r.statuses),
+        r.trace_id,
+        r.at,
+        r.question,
+        r.asker,
+        r.generation,
+        r.abstained,
+        r.confidence,
+        r.cadre_code,
+        list(r.cited_unit_ids),
+        list(r.statuses),
     )

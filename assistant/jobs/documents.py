@@ -101,7 +101,7 @@ class DocumentAdmin:
         except IndexNotReady:
             return {}
 
-    def list(self) -> list[dict[str, Any]]:
+    def list_documents(self) -> list[dict[str, Any]]:
         indexed = self._indexed()
         return [summary(d, d.number in indexed) for d in self.documents.list()]
 
@@ -109,7 +109,11 @@ class DocumentAdmin:
         doc = self.documents.get(number)
         try:
             gen = self.knowledge.current()
-            units = [{"unit_id": u.id, "citation": u.citation, "heading": u.heading} for u in gen.units.values() if u.doc_number == doc.number]
+            units = [
+                {"unit_id": u.id, "citation": u.citation, "heading": u.heading}
+                for u in gen.units.values()
+                if u.doc_number == doc.number
+            ]
             indexed = doc.number in gen.documents
         except IndexNotReady:
             units, indexed = [], False
@@ -147,7 +151,12 @@ class DocumentAdmin:
             warnings.append("Chưa rõ hiệu lực; hãy điền 'status' khi xác nhận nếu biết.")
         if not doc.articles:
             warnings.append("Không nhận ra điều khoản nào; văn bản này sẽ không được lập chỉ mục.")
-        return {"upload_id": upload_id, "document": summary(doc, False), "structure": structure(doc), "warnings": warnings}
+        return {
+            "upload_id": upload_id,
+            "document": summary(doc, False),
+            "structure": structure(doc),
+            "warnings": warnings,
+        }
 
     def commit(self, p: Principal, upload_id: str, corrections: dict[str, Any] | None = None) -> JobView:
         """Apply the administrator's metadata corrections, add the document and re-index."""
@@ -173,7 +182,12 @@ class DocumentAdmin:
 
         job = self.runner.submit("commit", p.name, doc.number, before=apply)
         self._link_upload(upload_id, job.id)
-        self.audit.action(p, "document.commit", doc.number, {"upload_id": upload_id, "job_id": job.id, "corrections": corrections or {}})
+        self.audit.action(
+            p,
+            "document.commit",
+            doc.number,
+            {"upload_id": upload_id, "job_id": job.id, "corrections": corrections or {}},
+        )
         return job
 
     def _link_upload(self, upload_id: str, job_id: str) -> None:
@@ -186,12 +200,26 @@ class DocumentAdmin:
         self.scope.require_role(p, Role.ADMIN)
         with self._sessions() as s:
             rows = s.scalars(select(Upload).where(Upload.status == "pending").order_by(Upload.created_at.desc()))
-            return [{"upload_id": u.id, "filename": u.filename, "uploaded_by": u.uploaded_by, "created_at": u.created_at, "number": u.document.get("number", "")} for u in rows]
+            return [
+                {
+                    "upload_id": u.id,
+                    "filename": u.filename,
+                    "uploaded_by": u.uploaded_by,
+                    "created_at": u.created_at,
+                    "number": u.document.get("number", ""),
+                }
+                for u in rows
+            ]
 
     # ------------------------------------------------------------------------------------------- changes
 
     def update(
-        self, p: Principal, number: str, *, status: str | None = None, status_source: str | None = None,
+        self,
+        p: Principal,
+        number: str,
+        *,
+        status: str | None = None,
+        status_source: str | None = None,
         relations: list[RelationChange] | None = None,
     ) -> JobView:
         """Set a document's validity and/or its relations (amends / replaces / repeals …) and re-index."""
@@ -227,7 +255,10 @@ class DocumentAdmin:
     def rollback(self, p: Principal) -> str:
         self.scope.require_role(p, Role.ADMIN)
         self.runner.require_idle()
-        generation = self.knowledge.rollback()
+        try:
+            generation = self.knowledge.rollback()
+        except IndexNotReady as e:  # nothing to go back to: a state conflict, not an outage
+            raise Conflict(e.message) from e
         self.audit.action(p, "index.rollback", generation)
         return generation
 

@@ -49,8 +49,19 @@ class JobView:
 
 def _view(j: Job) -> JobView:
     return JobView(
-        j.id, j.kind, j.status, j.target, j.requested_by, j.created_at, j.started_at, j.finished_at,
-        j.phase, j.done, j.total, j.result, j.error,
+        j.id,
+        j.kind,
+        j.status,
+        j.target,
+        j.requested_by,
+        j.created_at,
+        j.started_at,
+        j.finished_at,
+        j.phase,
+        j.done,
+        j.total,
+        j.result,
+        j.error,
     )
 
 
@@ -95,15 +106,23 @@ class JobRunner:
                 detail={"job_id": job.id},
             )
 
-    def submit(self, kind: str, requested_by: str, target: str = "", before: Callable[[], None] | None = None) -> JobView:
+    def submit(
+        self, kind: str, requested_by: str, target: str = "", before: Callable[[], None] | None = None
+    ) -> JobView:
         """Start a re-index; `before` (the document change) runs only once the slot is ours, and aborts on error."""
         with self._lock:
             self.require_idle()
             if before is not None:
                 before()
             job = Job(
-                id=uuid.uuid4().hex[:16], kind=kind, status="running", target=target, requested_by=requested_by,
-                pid=os.getpid(), created_at=utcnow(), started_at=utcnow(),
+                id=uuid.uuid4().hex[:16],
+                kind=kind,
+                status="running",
+                target=target,
+                requested_by=requested_by,
+                pid=os.getpid(),
+                created_at=utcnow(),
+                started_at=utcnow(),
             )
             with self._sessions() as s, s.begin():
                 s.add(job)
@@ -139,22 +158,27 @@ class JobRunner:
             self._finish(job_id, "failed", error=f"Lỗi ngoài dự kiến khi lập chỉ mục: {type(e).__name__}")
 
     def _progress(self, job_id: str) -> Callable[[str, int, int], None]:
-        last = {"phase": "", "at": 0.0}
+        last_phase, last_at = "", 0.0
 
         def update_progress(phase: str, done: int, total: int) -> None:
+            nonlocal last_phase, last_at
             now = time.monotonic()
-            if phase == last["phase"] and now - float(last["at"]) < PROGRESS_EVERY and done < total:
+            if phase == last_phase and now - last_at < PROGRESS_EVERY and done < total:
                 return
-            last.update(phase=phase, at=now)
+            last_phase, last_at = phase, now
             with self._sessions() as s, s.begin():
                 s.execute(update(Job).where(Job.id == job_id).values(phase=phase, done=done, total=total))
 
         return update_progress
 
-    def _finish(self, job_id: str, status: str, *, result: dict[str, Any] | None = None, error: str | None = None) -> None:
+    def _finish(
+        self, job_id: str, status: str, *, result: dict[str, Any] | None = None, error: str | None = None
+    ) -> None:
         with self._sessions() as s, s.begin():
             s.execute(
-                update(Job).where(Job.id == job_id).values(status=status, result=result, error=error, finished_at=utcnow())
+                update(Job)
+                .where(Job.id == job_id)
+                .values(status=status, result=result, error=error, finished_at=utcnow())
             )
 
 

@@ -48,7 +48,8 @@ def test_ask_returns_quote_citation_and_trace(server):
 
 
 @pytest.mark.parametrize(
-    "payload", [{}, {"question": ""}, {"question": "   "}, {"question": 12}, {"question": "x" * 5000}, [], {"question": None}]
+    "payload",
+    [{}, {"question": ""}, {"question": "   "}, {"question": 12}, {"question": "x" * 5000}, [], {"question": None}],
 )
 def test_bad_requests_get_a_vietnamese_4xx_never_500(server, payload):
     r = httpx.post(f"{server}/api/v1/ask", json=payload)

@@ -1,22 +1,42 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter
 
-from assistant.api.deps import get_services
-from assistant.presenters import answer_to_dict
-from assistant.services import Services
+from assistant.api.deps import Caller, Personal
+from assistant.api.schemas import AskOut, AskRequest, FeedbackRequest, OkOut, errors
+from assistant.api.views import personal_answer
 
 router = APIRouter(tags=["ask"])
 
 
-class AskRequest(BaseModel):
-    question: str = Field(..., max_length=2000, examples=["Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?"])
-    documents: list[str] | None = Field(None, description="Chỉ tìm trong các văn bản số …", examples=[["58/2010/QH12"]])
+@router.post(
+    "/ask",
+    summary="Hỏi đáp quy định, trả lời bằng trích dẫn nguyên văn",
+    description=(
+        "Trả lời bằng nguyên văn điều khoản kèm trích dẫn và ghi chú hiệu lực, hoặc từ chối trả lời (`abstained`) "
+        "khi kho văn bản không có câu trả lời. Không cần đăng nhập. Khi người hỏi là cán bộ (đăng nhập, hoặc bot gửi "
+        "`X-API-Key` + `X-Telegram-User-Id` của người đã liên kết) — hoặc HR/quản trị nêu `cadre_code` trong phạm vi "
+        "mình — câu trả lời kèm tình trạng các yêu cầu đào tạo liên quan của cán bộ đó. "
+        "Mọi câu trả lời được ghi nhật ký với `trace_id`."
+    ),
+    response_model=AskOut,
+    responses=errors(401, 403, 413, 422, 503),
+)
+def ask(req: AskRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
+    return personal_answer(
+        personal.asking.ask(caller, req.question, documents=req.documents, cadre_code=req.cadre_code)
+    )
 
 
-@router.post("/ask", summary="Hỏi đáp quy định, trả lời bằng trích dẫn nguyên văn")
-def ask(req: AskRequest, services: Annotated[Services, Depends(get_services)]) -> dict[str, Any]:
-    return answer_to_dict(services.knowledge.ask(req.question, documents=req.documents))
+@router.post(
+    "/feedback",
+    summary="Góp ý cho một câu trả lời (hữu ích / không)",
+    description="Theo `trace_id` của câu trả lời. Không cần đăng nhập.",
+    response_model=OkOut,
+    responses=errors(404, 422),
+)
+def feedback(req: FeedbackRequest, personal: Personal, caller: Caller) -> OkOut:
+    personal.audit.feedback(caller, req.trace_id, req.helpful, req.comment)
+    return OkOut(message="Cảm ơn anh/chị đã góp ý.")

@@ -1,0 +1,110 @@
+"""Index jobs, rollback, and the audit views an administrator reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from assistant.accounts.models import Role
+from assistant.api.deps import Caller, Personal
+from assistant.api.schemas import JobOut, LoggedActionOut, LoggedAnswerOut, RollbackOut, errors
+
+router = APIRouter(tags=["admin: index and audit"])
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+@router.get(
+    "/admin/index", summary="Thế hệ chỉ mục đang phục vụ và các thế hệ giữ lại (quản trị)", responses=errors(401, 403)
+)
+def index_status(personal: Personal, caller: Caller) -> dict[str, Any]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return personal.library.knowledge.status()
+
+
+@router.post(
+    "/admin/index/rebuild",
+    summary="Lập chỉ mục lại toàn bộ kho (quản trị)",
+    description=(
+        "Chạy nền; chỉ một lượt một lúc (lượt thứ hai bị từ chối với 409). Câu hỏi vẫn được trả lời trong lúc chạy."
+    ),
+    response_model=JobOut,
+    status_code=202,
+    responses=errors(401, 403, 409),
+)
+def rebuild(personal: Personal, caller: Caller, response: Response) -> dict[str, Any]:
+    job = personal.library.reindex(caller)
+    response.headers["location"] = f"/api/v1/admin/jobs/{job.id}"
+    return asdict(job)
+
+
+@router.post(
+    "/admin/index/rollback",
+    summary="Quay lui về thế hệ chỉ mục trước (quản trị)",
+    response_model=RollbackOut,
+    responses=errors(401, 403, 409, 503),
+)
+def rollback(personal: Personal, caller: Caller) -> RollbackOut:
+    return RollbackOut(generation=personal.library.rollback(caller))
+
+
+@router.get(
+    "/admin/jobs",
+    summary="Các lượt lập chỉ mục gần đây (quản trị)",
+    response_model=list[JobOut],
+    responses=errors(401, 403),
+)
+def list_jobs(personal: Personal, caller: Caller, limit: Limit = 20) -> list[dict[str, Any]]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return [asdict(j) for j in personal.jobs.list(limit)]
+
+
+@router.get(
+    "/admin/jobs/{job_id}",
+    summary="Tiến độ và kết quả một lượt lập chỉ mục (quản trị)",
+    description="`phase`/`done`/`total` khi đang chạy; `result.indexed / skipped / failed` khi xong.",
+    response_model=JobOut,
+    responses=errors(401, 403, 404),
+)
+def get_job(
+    job_id: Annotated[str, Path(min_length=1, max_length=32)], personal: Personal, caller: Caller
+) -> dict[str, Any]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return asdict(personal.jobs.get(job_id))
+
+
+@router.get(
+    "/admin/unanswered",
+    summary="Câu hỏi hệ thống đã từ chối trả lời (quản trị)",
+    description="Mới nhất trước; cho biết kho văn bản đang thiếu gì.",
+    response_model=list[LoggedAnswerOut],
+    responses=errors(401, 403),
+)
+def unanswered(personal: Personal, caller: Caller, limit: Limit = 100) -> list[dict[str, Any]]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return [asdict(a) for a in personal.audit.unanswered(limit)]
+
+
+@router.get(
+    "/admin/answers/{trace_id}",
+    summary="Một câu trả lời đã ghi nhật ký, kèm tình trạng đã hiển thị (quản trị)",
+    response_model=LoggedAnswerOut,
+    responses=errors(401, 403, 404),
+)
+def logged_answer(
+    trace_id: Annotated[str, Path(min_length=1, max_length=32)], personal: Personal, caller: Caller
+) -> dict[str, Any]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return asdict(personal.audit.get_answer(trace_id))
+
+
+@router.get(
+    "/admin/audit",
+    summary="Nhật ký thao tác quản trị (quản trị)",
+    response_model=list[LoggedActionOut],
+    responses=errors(401, 403),
+)
+def audit(personal: Personal, caller: Caller, limit: Limit = 100) -> list[dict[str, Any]]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return [asdict(a) for a in personal.audit.actions(limit)]

@@ -1,0 +1,118 @@
+"""Sign-in (bearer token and HttpOnly cookie), the caller's identity, and account administration."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from assistant.accounts.models import Role
+from assistant.api.deps import SESSION_COOKIE, Caller, Personal
+from assistant.api.schemas import (
+    ApiKeyOut,
+    CreateApiKeyRequest,
+    CreateUserRequest,
+    LoginRequest,
+    MeOut,
+    OkOut,
+    TokenOut,
+    UserOut,
+    errors,
+)
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(
+    "/auth/login",
+    summary="Đăng nhập bằng mật khẩu",
+    description=(
+        "Trả về mã phiên (bearer, dùng trong header `Authorization: Bearer …`) và đồng thời đặt cookie phiên "
+        "HttpOnly, SameSite=Strict. Mã phiên là chuỗi ngẫu nhiên, hệ thống chỉ lưu bản băm, hết hạn sau 12 giờ."
+    ),
+    response_model=TokenOut,
+    responses=errors(401, 422),
+)
+def login(req: LoginRequest, request: Request, response: Response, personal: Personal) -> dict[str, Any]:
+    issued = personal.accounts.login(req.username, req.password)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        expires=issued.expires_at,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.secure_cookies,
+        path="/",
+    )
+    return {"access_token": issued.token, "expires_at": issued.expires_at, "user": asdict(issued.user)}
+
+
+@router.post("/auth/logout", summary="Đăng xuất (thu hồi mã phiên)", response_model=OkOut, responses=errors(401))
+def logout(request: Request, response: Response, personal: Personal, caller: Caller) -> OkOut:
+    personal.scope.require_role(caller, Role.CADRE, Role.HR, Role.ADMIN)
+    auth = request.headers.get("authorization", "")
+    token = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE, "")
+    personal.accounts.logout(token)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return OkOut(message="Đã đăng xuất.")
+
+
+@router.get(
+    "/auth/me",
+    summary="Người đang gọi",
+    description="Vai trò, đơn vị, mã cán bộ; với bot kèm `X-Telegram-User-Id`: người dùng Telegram đã liên kết với ai.",
+    response_model=MeOut,
+)
+def me(caller: Caller) -> dict[str, Any]:
+    return {**asdict(caller), "role": caller.role.value if caller.role else None}
+
+
+@router.post(
+    "/admin/users",
+    summary="Tạo tài khoản (quản trị)",
+    description="HR cần `unit_code` (phạm vi: đơn vị và đơn vị trực thuộc); cán bộ cần `cadre_code`.",
+    response_model=UserOut,
+    status_code=201,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def create_user(req: CreateUserRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    user = personal.accounts.create_user(
+        req.username,
+        req.password,
+        req.role,
+        unit_code=req.unit_code,
+        cadre_code=req.cadre_code,
+        full_name=req.full_name,
+    )
+    personal.audit.action(
+        caller,
+        "user.create",
+        user.username,
+        {"role": user.role.value, "unit": user.unit_code, "cadre": user.cadre_code},
+    )
+    return asdict(user)
+
+
+@router.get(
+    "/admin/users", summary="Danh sách tài khoản (quản trị)", response_model=list[UserOut], responses=errors(401, 403)
+)
+def list_users(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    return [asdict(u) for u in personal.accounts.list_users()]
+
+
+@router.post(
+    "/admin/api-keys",
+    summary="Tạo khóa API cho dịch vụ (quản trị)",
+    description="Khóa chỉ hiển thị một lần. Bot Telegram dùng khóa này trong header `X-API-Key`.",
+    response_model=ApiKeyOut,
+    status_code=201,
+    responses=errors(401, 403, 409, 422),
+)
+def create_api_key(req: CreateApiKeyRequest, personal: Personal, caller: Caller) -> ApiKeyOut:
+    personal.scope.require_role(caller, Role.ADMIN)
+    key = personal.accounts.create_api_key(req.name)
+    personal.audit.action(caller, "api_key.create", req.name)
+    return ApiKeyOut(name=req.name, api_key=key)

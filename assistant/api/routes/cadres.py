@@ -1,0 +1,197 @@
+"""Cadres, units, courses and enrollments, seen through the caller's scope (cadre: self; HR: subtree; admin: all)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+
+from assistant.accounts.models import Role
+from assistant.api.deps import Caller, Personal
+from assistant.api.schemas import (
+    CadreOut,
+    CadreStatusOut,
+    CourseIn,
+    CourseOut,
+    EnrollIn,
+    EnrollmentOut,
+    EnrollmentUpdate,
+    ImportOut,
+    UnitOut,
+    errors,
+)
+from assistant.api.views import cadre_status
+from assistant.enrollment.errors import ImportRejected
+from assistant.errors import InvalidInput
+
+router = APIRouter(tags=["cadres"])
+Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-CB0001"])]
+UnitCode = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-H1"])]
+MAX_IMPORT = 10 * 1024 * 1024
+REPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/cadres",
+    summary="Danh sách cán bộ của một đơn vị (HR: trong phạm vi; quản trị)",
+    description="Mặc định: đơn vị của HR đang đăng nhập, kèm các đơn vị trực thuộc.",
+    response_model=list[CadreOut],
+    responses=errors(401, 403, 404, 422),
+)
+def list_cadres(
+    personal: Personal,
+    caller: Caller,
+    unit: Annotated[str | None, Query(max_length=64, description="Mã đơn vị")] = None,
+    include_subunits: bool = True,
+) -> list[dict[str, Any]]:
+    unit = unit or caller.unit_code
+    personal.scope.require_role(caller, Role.HR, Role.ADMIN)
+    if not unit:
+        raise InvalidInput("Hãy chọn đơn vị (tham số 'unit').")
+    personal.scope.require_unit(caller, unit)
+    return [asdict(c) for c in personal.enrollment.list_cadres(unit, include_subunits)]
+
+
+@router.get(
+    "/units/{code}",
+    summary="Đơn vị và các đơn vị trực thuộc (HR: trong phạm vi; quản trị)",
+    response_model=list[UnitOut],
+    responses=errors(401, 403, 404),
+)
+def units(code: UnitCode, personal: Personal, caller: Caller) -> list[dict[str, Any]]:
+    personal.scope.require_unit(caller, code)
+    return [asdict(u) for u in personal.enrollment.units_under(code)]
+
+
+@router.get(
+    "/cadres/{code}",
+    summary="Hồ sơ một cán bộ (chính mình; HR trong phạm vi; quản trị)",
+    response_model=CadreOut,
+    responses=errors(401, 403, 404),
+)
+def get_cadre(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
+    personal.scope.require_cadre(caller, code)
+    return asdict(personal.enrollment.get_cadre(code))
+
+
+@router.get(
+    "/cadres/{code}/status",
+    summary="Tình trạng các yêu cầu đào tạo, bồi dưỡng của một cán bộ",
+    description="Mỗi yêu cầu: đã đáp ứng / đang thực hiện / còn thiếu / quá hạn, kèm căn cứ pháp lý và bằng chứng.",
+    response_model=CadreStatusOut,
+    responses=errors(401, 403, 404),
+)
+def get_status(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
+    personal.scope.require_cadre(caller, code)
+    return cadre_status(personal.enrollment.cadre_status(code))
+
+
+@router.get(
+    "/courses",
+    summary="Danh sách khóa học (người đã đăng nhập)",
+    response_model=list[CourseOut],
+    responses=errors(401, 403),
+)
+def list_courses(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
+    return [asdict(c) for c in personal.training.list_courses(caller)]
+
+
+@router.post(
+    "/courses",
+    summary="Thêm khóa học (HR, quản trị)",
+    response_model=CourseOut,
+    status_code=201,
+    responses=errors(400, 401, 403, 409, 422),
+)
+def create_course(req: CourseIn, personal: Personal, caller: Caller) -> dict[str, Any]:
+    course = personal.training.create_course(caller, **req.model_dump())
+    personal.audit.action(caller, "course.create", course.code)
+    return asdict(course)
+
+
+@router.post(
+    "/cadres/{code}/enrollments",
+    summary="Ghi danh cán bộ vào khóa học (HR trong phạm vi, quản trị)",
+    response_model=EnrollmentOut,
+    status_code=201,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def enroll(code: Code, req: EnrollIn, personal: Personal, caller: Caller) -> dict[str, Any]:
+    e = personal.training.enroll(caller, code, req.course_code, req.registered_on)
+    personal.audit.action(caller, "enrollment.create", f"{e.cadre_code}/{e.course_code}")
+    return asdict(e)
+
+
+@router.patch(
+    "/cadres/{code}/enrollments/{course_code}",
+    summary="Cập nhật ghi danh: hoàn thành (kèm chứng chỉ), không đạt, rút … (HR trong phạm vi, quản trị)",
+    response_model=EnrollmentOut,
+    responses=errors(400, 401, 403, 404, 422),
+)
+def update_enrollment(
+    code: Code,
+    course_code: Annotated[str, Path(min_length=1, max_length=64)],
+    req: EnrollmentUpdate,
+    personal: Personal,
+    caller: Caller,
+) -> dict[str, Any]:
+    e = personal.training.update_enrollment(caller, code, course_code, **req.model_dump())
+    personal.audit.action(caller, "enrollment.update", f"{e.cadre_code}/{e.course_code}", req.model_dump(mode="json"))
+    return asdict(e)
+
+
+@router.post(
+    "/imports",
+    summary="Nhập bảng tính (đơn vị, cán bộ, khóa học, ghi danh, chứng chỉ) — quản trị",
+    description=(
+        "CSV hoặc XLSX, tối đa 10 MB. Mọi dòng được kiểm tra trước; chỉ cần một dòng lỗi là không nhập dòng nào, "
+        "và lỗi từng dòng được liệt kê (mã `import_rejected`)."
+    ),
+    response_model=ImportOut,
+    responses=errors(400, 401, 403, 413, 422),
+)
+async def import_file(
+    personal: Personal,
+    caller: Caller,
+    file: Annotated[UploadFile, File(description="Tệp .csv hoặc .xlsx")],
+    kind: Annotated[Literal["units", "cadres", "courses", "enrollments", "certificates"] | None, Form()] = None,
+) -> dict[str, Any]:
+    personal.scope.require_role(caller, Role.ADMIN)
+    data = await file.read(MAX_IMPORT + 1)
+    if len(data) > MAX_IMPORT:
+        raise InvalidInput("Tệp quá lớn (tối đa 10 MB).")
+    report = personal.enrollment.import_file(data, file.filename or "tep", kind)
+    personal.audit.action(caller, "import", file.filename or "", {"summary": report.summary(), "ok": report.ok})
+    if not report.ok:
+        raise ImportRejected(report.summary(), detail=report.messages[:200])
+    return {**asdict(report), "ok": True, "summary": report.summary(), "errors": []}
+
+
+@router.get(
+    "/reports/units/{code}",
+    summary="Báo cáo tình trạng đào tạo của đơn vị (CSV hoặc XLSX) — HR trong phạm vi, quản trị",
+    response_class=Response,
+    responses={
+        200: {"content": {t: {} for t in REPORT_TYPES.values()}, "description": "Tệp báo cáo"},
+        **errors(401, 403, 404, 422),
+    },
+)
+def unit_report(
+    code: UnitCode, personal: Personal, caller: Caller, format: Literal["csv", "xlsx"] = "xlsx"
+) -> Response:
+    personal.scope.require_unit(caller, code)
+    data = personal.enrollment.export_unit_report(code, format)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", code)
+    disposition = f'attachment; filename="bao-cao-{safe}.{format}"'
+    return Response(data, media_type=REPORT_TYPES[format], headers={"content-disposition": disposition})
+
+
+@router.get("/rules", summary="Bộ quy tắc yêu cầu đào tạo (người đã đăng nhập)", responses=errors(401, 403))
+def rules(personal: Personal, caller: Caller) -> dict[str, Any]:
+    personal.scope.require_role(caller, Role.CADRE, Role.HR, Role.ADMIN)
+    return personal.enrollment.rules.model_dump(mode="json")

@@ -1,0 +1,379 @@
+"""Request and response bodies of the HTTP API, with the examples shown in the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CADRE_CODE = Field(..., min_length=1, max_length=64, examples=["DEMO-CB0001"])
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["forbidden"])
+    message: str = Field(examples=["Anh/chị không có quyền xem hoặc thay đổi hồ sơ của cán bộ này."])
+    detail: Any | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route may answer with; every one has the same body."""
+    text = {
+        400: "Dữ liệu không hợp lệ",
+        401: "Chưa đăng nhập / khóa API sai",
+        403: "Không có quyền",
+        404: "Không tìm thấy",
+        409: "Xung đột (đang có lượt lập chỉ mục, bản ghi đã tồn tại)",
+        413: "Tệp hoặc yêu cầu quá lớn",
+        415: "Kiểu nội dung không hỗ trợ",
+        422: "Yêu cầu sai định dạng",
+        429: "Quá nhiều lần thử",
+        503: "Chưa có chỉ mục",
+    }
+    return {s: {"model": ErrorBody, "description": text.get(s, "Lỗi")} for s in statuses}
+
+
+# ----------------------------------------------------------------------------------------------- auth
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(..., min_length=1, max_length=64, examples=["demo_hr"])
+    password: str = Field(..., min_length=1, max_length=256, examples=["demo-hr-2025"])
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str = Field(examples=["hr"])
+    full_name: str = ""
+    unit_code: str | None = Field(None, examples=["DEMO-H1"])
+    cadre_code: str | None = None
+    demo: bool = False
+
+
+class TokenOut(BaseModel):
+    access_token: str = Field(examples=["tk_0cJ…"])
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+    user: UserOut
+
+
+class MeOut(BaseModel):
+    name: str = Field(examples=["user:demo_hr"])
+    role: str | None = Field(None, examples=["hr"])
+    unit_code: str | None = None
+    cadre_code: str | None = None
+    service: str | None = None
+    telegram_user_id: str | None = None
+
+
+class CreateUserRequest(BaseModel):
+    username: str = Field(..., min_length=1, max_length=64, examples=["hr_soyte"])
+    password: str = Field(..., min_length=8, max_length=256, examples=["mat-khau-du-dai"])
+    role: Literal["cadre", "hr", "admin"] = Field(..., examples=["hr"])
+    unit_code: str | None = Field(None, max_length=64, examples=["DEMO-SYT"])
+    cadre_code: str | None = Field(None, max_length=64)
+    full_name: str = Field("", max_length=255)
+
+
+class CreateApiKeyRequest(BaseModel):
+    name: str = Field(..., min_length=1, max_length=64, examples=["telegram-bot"])
+
+
+class ApiKeyOut(BaseModel):
+    name: str
+    api_key: str = Field(description="Chỉ hiển thị một lần; hệ thống chỉ lưu bản băm.")
+
+
+# ----------------------------------------------------------------------------------------------- Telegram
+
+
+class LinkCodeRequest(BaseModel):
+    cadre_code: str = CADRE_CODE
+
+
+class LinkCodeOut(BaseModel):
+    code: str = Field(description="Mã dùng một lần; trao cho cán bộ để gửi cho bot.", examples=["K7QX-M2PA-9RTB-4WZE"])
+    cadre_code: str
+    expires_at: datetime
+
+
+class RedeemRequest(BaseModel):
+    telegram_user_id: int = Field(..., ge=1, le=10**15, examples=[123456789])
+    code: str = Field(..., min_length=1, max_length=64, examples=["K7QX-M2PA-9RTB-4WZE"])
+
+
+class BindingOut(BaseModel):
+    telegram_user_id: str
+    cadre_code: str
+    linked_at: datetime
+
+
+# ----------------------------------------------------------------------------------------------- ask
+
+
+class AskRequest(BaseModel):
+    question: str = Field(
+        ..., max_length=2000, examples=["Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?"]
+    )
+    documents: list[str] | None = Field(
+        None, description="Chỉ tìm trong các văn bản số …", examples=[["58/2010/QH12"]], max_length=50
+    )
+    cadre_code: str | None = Field(
+        None,
+        max_length=64,
+        description="HR/quản trị: hỏi thay cho một cán bộ trong phạm vi mình (kèm tình trạng đào tạo của người đó).",
+    )
+
+
+class QuoteOut(BaseModel):
+    unit_id: str
+    citation: str = Field(examples=["Khoản 1 Điều 33 Luật Viên chức số 58/2010/QH12"])
+    text: str
+    doc_number: str
+    article: str
+    clause: str | None = None
+    point: str | None = None
+    notes: list[str] = Field(default_factory=list, description="Ghi chú hiệu lực (hết hiệu lực, được sửa đổi …)")
+
+
+class SourceOut(BaseModel):
+    unit_id: str
+    citation: str
+    score: float
+    status: str
+    warning: str = ""
+
+
+class AskOut(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    confidence: float
+    quotes: list[QuoteOut]
+    sources: list[SourceOut]
+    generation: str
+    trace_id: str
+    latency_ms: float
+    cadre_code: str | None = Field(None, description="Cán bộ có tình trạng đào tạo được kèm theo")
+    statuses: list[dict[str, Any]] = Field(default_factory=list, description="Tình trạng các yêu cầu đào tạo liên quan")
+    status_summary: str | None = None
+
+
+class FeedbackRequest(BaseModel):
+    trace_id: str = Field(..., min_length=1, max_length=32, examples=["3f9c2a1b7d4e5f60"])
+    helpful: bool
+    comment: str = Field("", max_length=2000, examples=["Trích dẫn đúng điều tôi cần."])
+
+
+class OkOut(BaseModel):
+    ok: bool = True
+    message: str = ""
+
+
+# ----------------------------------------------------------------------------------------------- cadres
+
+
+class CadreOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    full_name: str
+    kind: str
+    kind_label: str
+    unit_code: str
+    unit_name: str
+    unit_path: list[str]
+    position: str | None = None
+    title_code: str | None = None
+    title_name: str | None = None
+    title_rank: str | None = None
+    recruited_on: date | None = None
+    qualifications: dict[str, str | None] = Field(default_factory=dict)
+
+
+class CadreStatusOut(BaseModel):
+    cadre: CadreOut
+    as_of: date
+    statuses: list[dict[str, Any]]
+    enrollments: list[dict[str, Any]]
+    summary: str
+
+
+class UnitOut(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    depth: int
+
+
+class CourseIn(BaseModel):
+    code: str = Field(..., min_length=1, max_length=64, examples=["K-QLNN-2026"])
+    name: str = Field(
+        ..., min_length=1, max_length=500, examples=["Bồi dưỡng kiến thức quản lý nhà nước ngạch chuyên viên"]
+    )
+    course_type: str = Field(..., max_length=32, examples=["quan_ly_nha_nuoc"])
+    hours: int | None = Field(None, ge=0, le=100000)
+    provider: str | None = Field(None, max_length=255)
+    certificate_type: str | None = Field(None, max_length=64)
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class CourseOut(BaseModel):
+    code: str
+    name: str
+    course_type: str
+    certificate_type: str | None
+    provider: str | None
+    start_date: date | None
+    end_date: date | None
+    hours: int | None
+
+
+class EnrollIn(BaseModel):
+    course_code: str = Field(..., min_length=1, max_length=64, examples=["K-QLNN-2026"])
+    registered_on: date | None = None
+
+
+class EnrollmentUpdate(BaseModel):
+    status: Literal["registered", "in_progress", "completed", "failed", "withdrawn"] = Field(
+        ..., examples=["completed"]
+    )
+    completed_on: date | None = Field(None, examples=["2026-04-30"])
+    certificate_number: str | None = Field(None, max_length=64, examples=["QLNN-2026/0123"])
+    certificate_date: date | None = None
+    hours_earned: int | None = Field(None, ge=0, le=100000)
+
+
+class EnrollmentOut(BaseModel):
+    cadre_code: str
+    course_code: str
+    status: str
+    registered_on: date | None
+    completed_on: date | None
+    hours_earned: int | None
+    certificate_number: str | None
+    certificate_date: date | None
+
+
+class ImportOut(BaseModel):
+    ok: bool
+    summary: str
+    filename: str
+    kind: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[str]
+
+
+# ----------------------------------------------------------------------------------------------- documents and jobs
+
+
+class DocumentOut(BaseModel):
+    number: str = Field(examples=["58/2010/QH12"])
+    doc_type: str
+    title: str
+    issuer: str
+    issued_date: str
+    effective_date: str
+    status: str
+    status_label: str
+    completeness: str
+    articles: int
+    indexed: bool
+
+
+class DocumentDetailOut(DocumentOut):
+    status_source: str
+    completeness_note: str
+    provenance: dict[str, str]
+    relations: list[dict[str, str]]
+    structure: list[dict[str, Any]]
+    units: list[dict[str, str]]
+
+
+class PreviewOut(BaseModel):
+    upload_id: str
+    document: DocumentOut
+    structure: list[dict[str, Any]]
+    warnings: list[str]
+
+
+class RelationIn(BaseModel):
+    kind: Literal["amends", "amended_by", "replaces", "replaced_by", "repeals", "repealed_by"]
+    target: str = Field(..., min_length=1, max_length=64, examples=["29/2012/NĐ-CP"])
+    note: str = Field("", max_length=500)
+
+
+class CommitIn(BaseModel):
+    """Hiệu chỉnh siêu dữ liệu trước khi thêm vào kho (mọi trường đều tùy chọn)."""
+
+    number: str | None = Field(None, max_length=64, examples=["12/2026/QĐ-UBND"])
+    doc_type: str | None = Field(None, max_length=64)
+    title: str | None = Field(None, max_length=500)
+    issuer: str | None = Field(None, max_length=255)
+    issued_date: str | None = Field(None, max_length=10, examples=["2026-03-01"])
+    effective_date: str | None = Field(None, max_length=10)
+    status: Literal["con_hieu_luc", "het_hieu_luc", "het_hieu_luc_mot_phan", "chua_co_hieu_luc", "khong_ro"] | None = (
+        None
+    )
+    completeness: Literal["full", "codified", "partial"] | None = None
+    completeness_note: str | None = Field(None, max_length=500)
+    relations: list[RelationIn] | None = Field(None, max_length=50)
+    source: str | None = Field(None, max_length=255, description="Căn cứ của các hiệu chỉnh")
+
+
+class DocumentPatch(BaseModel):
+    status: Literal["con_hieu_luc", "het_hieu_luc", "het_hieu_luc_mot_phan", "chua_co_hieu_luc", "khong_ro"] | None = (
+        Field(None, examples=["het_hieu_luc"])
+    )
+    status_source: str | None = Field(None, max_length=255, examples=["Điều 40 Nghị định 115/2020/NĐ-CP"])
+    relations: list[RelationIn] | None = Field(None, max_length=50, description="Thay toàn bộ danh sách quan hệ")
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    target: str
+    requested_by: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    phase: str
+    done: int
+    total: int
+    result: dict[str, Any] | None = Field(None, description="indexed / skipped / failed và báo cáo đầy đủ")
+    error: str | None
+
+
+class RollbackOut(BaseModel):
+    generation: str
+
+
+class LoggedAnswerOut(BaseModel):
+    trace_id: str
+    at: datetime
+    question: str
+    asker: str
+    generation: str
+    abstained: bool
+    confidence: float
+    cadre_code: str | None
+    cited_unit_ids: list[str]
+    statuses: list[dict[str, Any]]
+
+
+class LoggedActionOut(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
