@@ -26,11 +26,16 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
 
-## Import the corpus if missing, bring the index up to date (progress bar; cached in indexes/), serve.
+## Import the corpus if missing, bring the index up to date (progress bar; cached in indexes/),
+## load the synthetic demo province and its demo accounts into SQLite, serve API + web pages.
 run: install
 	$(BIN)/assistant corpus import --if-missing
 	$(BIN)/assistant index update
+	$(BIN)/assistant demo load
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+demo: install
+	$(BIN)/assistant demo load
 
 index: install
 	$(BIN)/assistant index update

@@ -15,7 +15,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.accounts.models import Role
+from assistant.accounts.principal import Principal
+from assistant.errors import AssistantError, InvalidInput
 from assistant.services import Services, build_services
 
 app = typer.Typer(help="Trợ lý đào tạo cán bộ — tra cứu quy định đào tạo, bồi dưỡng.", no_args_is_help=True)
@@ -24,6 +26,7 @@ index_app = typer.Typer(help="Chỉ mục: xây dựng, cập nhật, trạng th
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(index_app, name="index")
 console = Console(stderr=True)
+OPERATOR = Principal("cli:operator", role=Role.ADMIN)  # whoever runs the CLI on the server administers it
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -149,15 +152,22 @@ def ask(
     question: str,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     doc: Annotated[list[str] | None, typer.Option(help="Chỉ tìm trong văn bản số … (lặp lại được)")] = None,
+    cadre: Annotated[str | None, typer.Option(help="Mã cán bộ: kèm tình trạng đào tạo của người này")] = None,
 ) -> None:
-    """Ask a question; the answer quotes the regulation with its citation."""
+    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
     from assistant.presenters import answer_to_dict
 
-    timed = services().knowledge.ask(question, documents=doc)
+    if cadre is None:
+        timed = services().knowledge.ask(question, documents=doc)
+        sys.stdout.write((json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n")
+        return
+    result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre)
     if as_json:
-        echo_json(answer_to_dict(timed))
-    else:
-        sys.stdout.write(timed.answer.text + "\n")
+        echo_json({**answer_to_dict(result.timed), "cadre": result.cadre_code, "statuses": result.statuses})
+        return
+    sys.stdout.write(result.timed.answer.text + "\n")
+    if result.status_summary:
+        sys.stdout.write("\n" + result.status_summary + "\n")
 
 
 @app.command()
@@ -233,6 +243,70 @@ def users_seed_demo() -> None:
         scope = a.unit_code or a.cadre_code or "toàn hệ thống"
         state = "mới tạo" if a.created else "đã có"
         console.print(f"[bold]{a.username}[/bold] / {a.password}  — {a.role.value}, {scope} ({state}, TÀI KHOẢN MẪU)")
+
+
+# ----------------------------------------------------------------------------------------------- enrollment
+
+demo_app = typer.Typer(help="Dữ liệu mẫu (tỉnh giả lập, không phải người thật).", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("load")
+@handles_errors
+def demo_load() -> None:
+    """Load the synthetic demo province and its demo accounts (idempotent) — DỮ LIỆU MẪU."""
+    from assistant.accounts.demo import seed_demo_accounts
+
+    personal = _personal()
+    report = personal.enrollment.load_demo()
+    console.print(f"Dữ liệu mẫu (không phải người thật): {report.summary()}")
+    for a in seed_demo_accounts(personal.accounts, personal.enrollment):
+        scope = a.unit_code or a.cadre_code or "toàn hệ thống"
+        console.print(f"  tài khoản mẫu [bold]{a.username}[/bold] / {a.password} — {a.role.value}, {scope}")
+
+
+@app.command()
+@handles_errors
+def status(
+    code: str,
+    as_of: Annotated[str | None, typer.Option(help="Ngày đánh giá yyyy-mm-dd (mặc định hôm nay)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A cadre's training requirements: met, in progress, missing or overdue, each with its legal basis."""
+    from assistant.presenters import status_report_to_dict, status_report_to_text
+
+    report = _personal().enrollment.cadre_status(code, as_of=_date(as_of))
+    if as_json:
+        echo_json(status_report_to_dict(report))
+    else:
+        sys.stdout.write(status_report_to_text(report) + "\n")
+
+
+@app.command("import")
+@handles_errors
+def import_cmd(file: Path) -> None:
+    """Import cadres, courses or enrollments from CSV/XLSX: all rows or nothing, errors per row in Vietnamese."""
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        raise InvalidInput(f"Không đọc được tệp {file}: {e.strerror}") from e
+    report = _personal().enrollment.import_file(data, file.name)
+    if not report.ok:
+        for message in report.messages:
+            console.print(f"[red]{message}[/red]")
+        raise typer.Exit(1)
+    console.print(report.summary())
+
+
+def _date(text: str | None):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise InvalidInput(f"Ngày không hợp lệ: {text} (dạng yyyy-mm-dd)") from e
 
 
 if __name__ == "__main__":

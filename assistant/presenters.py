@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
+from assistant.enrollment.service import CadreStatusReport
 from assistant.knowledge import TimedAnswer
 
 
@@ -30,3 +32,45 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
         "trace_id": timed.trace_id,
         "latency_ms": round(timed.seconds * 1000, 1),
     }
+
+
+def status_report_to_dict(report: CadreStatusReport) -> dict[str, Any]:
+    from assistant.asking import status_to_dict
+
+    return {
+        "cadre": _jsonable(asdict(report.cadre)),
+        "as_of": report.as_of.isoformat(),
+        "statuses": [status_to_dict(s) for s in report.statuses],
+        "enrollments": [_jsonable(asdict(e)) for e in report.enrollments],
+    }
+
+
+def status_report_to_text(report: CadreStatusReport) -> str:
+    """A cadre's requirements as a short Vietnamese listing, one line each with its legal basis."""
+    c = report.cadre
+    rank = f"hạng {c.title_rank}" if c.title_rank and f"hạng {c.title_rank}" not in (c.title_name or "") else None
+    title = " ".join(x for x in (c.title_name, rank) if x)
+    lines = [f"{c.full_name} ({c.code}) — {c.kind_label}, {title or 'chưa có chức danh'}, {c.unit_name}"]
+    lines.append(f"Tình trạng đào tạo, bồi dưỡng tính đến {report.as_of:%d/%m/%Y}:")
+    if not report.statuses:
+        lines.append("  Không có yêu cầu nào trong bộ quy tắc áp dụng cho người này.")
+    for s in report.statuses:
+        due = f", hạn {s.due_date:%d/%m/%Y}" if s.due_date else ""
+        lines.append(f"  [{s.status_label}] {s.title}{due} — căn cứ {s.citation}")
+        if s.detail:
+            lines.append(f"      {s.detail}")
+    if report.enrollments:
+        lines.append("Các khóa học:")
+        for e in report.enrollments:
+            lines.append(f"  {e.course_name} — {e.status_label}")
+    return "\n".join(lines)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

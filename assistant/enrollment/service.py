@@ -106,6 +106,13 @@ class EnrollmentService:
         self.rules = rules
         self._today = today
 
+    def load_demo(self) -> ImportReport:
+        """Load the synthetic demo province (idempotent) — DỮ LIỆU MẪU, không phải người thật."""
+        from assistant.enrollment.demo import load_demo
+
+        with self._sessions() as session:
+            return load_demo(session)
+
     # ------------------------------------------------------------------------------------------- people
 
     def get_cadre(self, code: str) -> CadreSummary:

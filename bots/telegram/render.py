@@ -159,7 +159,9 @@ def pack(blocks: Iterable[str], limit: int = LIMIT, sep: str = "\n\n") -> list[s
     messages: list[str] = []
     current = ""
     for block in blocks:
-        for piece in split_block(block, limit):
+        room = limit - tg_len(current) - tg_len(sep) if current else limit
+        first = room if tg_len(block) > limit and room >= limit // 4 else limit  # a cut block fills the message
+        for piece in split_block(block, limit, first=first):
             joined = f"{current}{sep}{piece}" if current else piece
             if tg_len(joined) <= limit:
                 current = joined
@@ -184,20 +186,21 @@ class _Cut:
     open: tuple[str, ...]  # tags (and «) open at pos, outermost first
 
 
-def split_block(block: str, limit: int = LIMIT) -> list[str]:
-    """Cut one well-formed block into parts of at most `limit`, each well-formed on its own."""
-    if tg_len(block) <= limit:
+def split_block(block: str, limit: int = LIMIT, *, first: int | None = None) -> list[str]:
+    """Cut one well-formed block into parts of at most `limit` (the first at most `first`), each well-formed."""
+    if tg_len(block) <= (first or limit):
         return [block]
     cuts = _cuts(block)
     total = tg_len(block)
     parts: list[str] = []
     start = _Cut(0, 0, 3, ())
     while True:
+        budget = limit if parts else (first or limit)
         prefix = _reopen(start.open)
-        if tg_len(prefix) + total - start.width <= limit:
+        if tg_len(prefix) + total - start.width <= budget:
             parts.append(prefix + block[start.pos :])
             return parts
-        cut = _best_cut(cuts, start, tg_len(prefix), limit)
+        cut = _best_cut(cuts, start, tg_len(prefix), budget)
         parts.append(prefix + block[start.pos : cut.pos].rstrip() + _close(cut.open))
         start = cut
 

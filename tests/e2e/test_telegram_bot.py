@@ -179,9 +179,9 @@ def test_full_article_once_the_api_serves_it(emulator: str, api: Api) -> None:
         [answer] = tg.ask(2301, FORMS)
         tg.press(2301, answer, buttons(answer)[0]["callback_data"])
         shown = tg.wait_messages(2301, 4)[1:]
-    assert len(shown) == 3 and shown[0]["text"].startswith(f"📖 {heading}\nNghị định 115/2020/NĐ-CP — Còn hiệu lực")
+    assert len(shown) >= 3 and shown[0]["text"].startswith(f"📖 {heading}\nNghị định 115/2020/NĐ-CP — Còn hiệu lực")
     assert_quotes_intact(shown)
-    assert [m["text"].endswith("»\n(còn tiếp)") for m in shown] == [True, True, False]
+    assert [m["text"].endswith("»\n(còn tiếp)") for m in shown] == [True] * (len(shown) - 1) + [False]
     assert all(m["text"].startswith("(tiếp theo)\n«") for m in shown[1:])
 
 

@@ -83,3 +83,33 @@ def test_eval_with_bad_file_is_a_clear_error(env, tmp_path):
     f.write_text("{not json\n", encoding="utf-8")
     r = run("eval", str(f))
     assert r.exit_code == 1 and "Không đọc được" in r.output
+
+
+def test_demo_status_import_and_personal_ask(env, tmp_path):
+    r = run("demo", "load")
+    assert r.exit_code == 0, r.output
+    assert "không phải người thật" in r.output and "demo_hr" in r.output
+    again = run("demo", "load")
+    assert "thêm mới 0" in again.output  # idempotent
+    cadre = next(line.split("cadre, ")[1].strip() for line in r.output.splitlines() if "demo_canbo" in line)
+    status = json.loads(run("status", cadre, "--json").stdout)
+    assert status["cadre"]["code"] == cadre and status["statuses"]
+    assert all(s["citation"] for s in status["statuses"])
+    text = run("status", cadre).stdout
+    assert "Tình trạng đào tạo, bồi dưỡng" in text and "căn cứ" in text
+
+    assert run("index", "build").exit_code == 0
+    r = run("ask", "Giáo viên tiểu học hạng II cần chứng chỉ bồi dưỡng gì?", "--cadre", cadre, "--json")
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout)
+    assert body["cadre"] == cadre and not body["abstained"]
+
+    bad = tmp_path / "can_bo.csv"
+    bad.write_text("Mã cán bộ,Họ và tên,Đơn vị,Loại\nX1,Nguyễn Văn A,KHONG-CO,vien_chuc\n", encoding="utf-8")
+    r = run("import", str(bad))
+    assert r.exit_code == 1 and "Dòng" in r.output
+
+
+def test_status_of_unknown_cadre_is_a_clear_error(env):
+    r = run("status", "KHONG-CO")
+    assert r.exit_code == 1 and "Không tìm thấy" in r.output

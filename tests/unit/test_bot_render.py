@@ -61,7 +61,7 @@ def test_a_quote_longer_than_a_message_is_cut_at_sentences_with_the_quote_closed
     heading, text = longest_article()
     assert len(text) > 2 * render.LIMIT
     parts = render.pack(render.article_blocks(Article("u", "Điều 46", heading, text, "Nghị định 115/2020/NĐ-CP")))
-    assert len(parts) >= 3
+    assert len(parts) >= 3 and parts[0].startswith("📖") and "«" in parts[0]  # the cut quote fills the first message
     for i, part in enumerate(parts):
         shown = well_formed(part)
         if i < len(parts) - 1:
