@@ -37,6 +37,11 @@ run: install
 demo: install
 	$(BIN)/assistant demo load
 
+## The Telegram bot: long polling (a webhook if TELEGRAM_WEBHOOK_URL is set). Needs TELEGRAM_BOT_TOKEN and
+## ASSISTANT_API_KEY (`assistant users api-key telegram-bot`); ASSISTANT_API_URL if the API is not local.
+bot: install
+	$(PY) -m bots.telegram
+
 index: install
 	$(BIN)/assistant index update
 

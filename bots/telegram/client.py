@@ -206,14 +206,16 @@ class AssistantApi:
                 return _result(response)
             if last or not (idempotent or response.status_code == 503):
                 raise ApiUnavailable(f"{method} {path}: HTTP {response.status_code} {_error(response)[1]}")
-            log.warning("API %s %s: HTTP %d; retry %d/%d", method, path, response.status_code, attempt + 1, self.retries)
+            log.warning(
+                "API %s %s: HTTP %d; retry %d/%d", method, path, response.status_code, attempt + 1, self.retries
+            )
             await asyncio.sleep(self._delay(attempt, response.headers.get("retry-after")))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _delay(self, attempt: int, retry_after: str | None = None) -> float:
         if retry_after and retry_after.isdigit():
             return min(float(retry_after), self.max_backoff)
-        return min(self.backoff * 2**attempt, self.max_backoff) * random.uniform(0.5, 1.0)
+        return min(self.backoff * 2.0**attempt, self.max_backoff) * random.uniform(0.5, 1.0)
 
 
 def _result(response: httpx.Response) -> Any:

@@ -86,9 +86,12 @@ def personal_block(answer: Answer) -> str:
         return "📋 <b>Tình trạng đào tạo của anh/chị liên quan đến câu hỏi</b>\n" + "\n".join(map(status_line, shown))
     if answer.status_summary:
         return f"📋 {escape(answer.status_summary)}"
-    return "📋 Hồ sơ của anh/chị không có yêu cầu đào tạo nào liên quan trực tiếp đến câu hỏi này. Gõ /status để xem toàn bộ."
+    return NOTHING_RELEVANT
 
 
+NOTHING_RELEVANT = (
+    "📋 Hồ sơ của anh/chị không có yêu cầu đào tạo nào liên quan trực tiếp đến câu hỏi này. Gõ /status để xem toàn bộ."
+)
 LINK_HINT = (
     "<i>ℹ️ Tài khoản Telegram này chưa liên kết với hồ sơ cán bộ nên câu trả lời không kèm tình trạng đào tạo "
     "của anh/chị. Để liên kết, gửi /link kèm mã do bộ phận tổ chức cán bộ cấp.</i>"
@@ -107,7 +110,7 @@ def status_blocks(report: Mapping[str, Any]) -> list[str]:
         who += f"\n{escape(cadre['unit_name'])}"
     statuses = [s for s in report.get("statuses", []) if s.get("status") != "not_applicable"]
     requirements = "<b>Các yêu cầu</b>\n" + (
-        "\n".join(map(status_line, statuses)) if statuses else "Chưa có yêu cầu nào trong bộ quy tắc áp dụng cho anh/chị."
+        "\n".join(map(status_line, statuses)) if statuses else "Chưa có yêu cầu nào trong bộ quy tắc áp dụng."
     )
     return [who, requirements, _enrollments_block(report.get("enrollments", [])), _deadlines_block(statuses)]
 
@@ -118,7 +121,8 @@ def _enrollments_block(enrollments: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for e in enrollments:
         dates = " – ".join(vn_date(d) for d in (e.get("start_date"), e.get("end_date")) if d)
-        line = f"• <b>{escape(e.get('status_label', ''))}</b>: {escape(e.get('course_name') or e.get('course_code', ''))}"
+        course = e.get("course_name") or e.get("course_code", "")
+        line = f"• <b>{escape(e.get('status_label', ''))}</b>: {escape(course)}"
         lines.append(line + (f" ({dates})" if dates else ""))
     return "<b>Khóa học đã ghi danh</b>\n" + "\n".join(lines)
 
@@ -147,7 +151,7 @@ def quoted_only_blocks(citation: str, quotes: Iterable[Quote]) -> list[str]:
     """While the API has no full-article endpoint: what the answer quoted from that article, said plainly."""
     blocks = [f"📖 <b>{escape(citation)}</b>"]
     blocks += [quote_block(q, "Trích") for q in quotes]
-    blocks.append("<i>Hiện bot chưa hiển thị được toàn văn điều này; trên đây là phần được trích trong câu trả lời.</i>")
+    blocks.append("<i>Hiện bot chưa hiển thị được toàn văn điều này; trên đây là phần được trích khi trả lời.</i>")
     return blocks
 
 

@@ -82,7 +82,9 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
         pos = m.end()
         closing, tag, attrs, entity, bare, text = m.groups()
         if bare:
-            raise BadRequest(f"Bad Request: can't parse entities: unsupported start tag or bare '{bare}' at {m.start()}")
+            raise BadRequest(
+                f"Bad Request: can't parse entities: unsupported start tag or bare '{bare}' at {m.start()}"
+            )
         if tag:
             name = tag.lower()
             if name not in ENTITY_TYPES:
@@ -92,7 +94,9 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
                     raise BadRequest(f'Bad Request: can\'t parse entities: unexpected end tag "{name}" at {m.start()}')
                 open_name, start, extra = stack.pop()
                 if width > start:
-                    entities.append({"type": ENTITY_TYPES[open_name], "offset": start, "length": width - start, **extra})
+                    entities.append(
+                        {"type": ENTITY_TYPES[open_name], "offset": start, "length": width - start, **extra}
+                    )
             else:
                 extra = {}
                 if name == "a":
@@ -104,7 +108,9 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
         plain.append(chunk)
         width += utf16_len(chunk)
     if stack:
-        raise BadRequest(f'Bad Request: can\'t parse entities: can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+        raise BadRequest(
+            f"Bad Request: can't parse entities: can't find end tag corresponding to start tag \"{stack[-1][0]}\""
+        )
     return "".join(plain), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
@@ -153,7 +159,7 @@ class BotApiEmulator:
                 Route("/bot{token}/{method}", self.bot_method, methods=["GET", "POST"]),
                 Route("/test/{token}/message", self.inject_message, methods=["POST"]),
                 Route("/test/{token}/callback", self.inject_callback, methods=["POST"]),
-                Route("/test/{token}/chats/{chat_id:int}", self.read_chat, methods=["GET"]),
+                Route("/test/{token}/chats/{chat_id}", self.read_chat, methods=["GET"]),
                 Route("/test/{token}/callbacks/{query_id}", self.read_callback, methods=["GET"]),
                 Route("/test/{token}/state", self.read_state, methods=["GET"]),
             ]
@@ -241,7 +247,11 @@ class BotApiEmulator:
         text, entities, source = _text(p)
         markup = _markup(p.get("reply_markup"))
         message = stored["message"]
-        if text == message["text"] and entities == message.get("entities", []) and markup == message.get("reply_markup"):
+        if (
+            text == message["text"]
+            and entities == message.get("entities", [])
+            and markup == message.get("reply_markup")
+        ):
             raise BadRequest("Bad Request: message is not modified")
         message.update(text=text, entities=entities, edit_date=int(time.time()))
         _set_markup(message, markup)
@@ -277,7 +287,10 @@ class BotApiEmulator:
     async def m_setMyCommands(self, bot: BotState, p: dict[str, Any]) -> Any:
         commands = p.get("commands") or []
         for c in commands:
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", "")) or not 1 <= len(c.get("description", "")) <= 256:
+            if (
+                not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", ""))
+                or not 1 <= len(c.get("description", "")) <= 256
+            ):
                 raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
         bot.commands = commands
         return True
@@ -354,7 +367,11 @@ class BotApiEmulator:
         user = self._user(bot, body)
         chat_id = int(body.get("chat_id", user["id"]))
         stored = bot.messages.get((chat_id, int(body["message_id"])))
-        buttons = [b for row in (stored or {}).get("message", {}).get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        buttons = [
+            b
+            for row in (stored or {}).get("message", {}).get("reply_markup", {}).get("inline_keyboard", [])
+            for b in row
+        ]
         if stored is None or body["data"] not in {b.get("callback_data") for b in buttons}:
             return JSONResponse({"error": "no such button on that message"}, status_code=400)
         query_id = uuid.uuid4().hex
@@ -375,7 +392,7 @@ class BotApiEmulator:
     async def read_chat(self, request: Request) -> JSONResponse:
         """What the bot sent to a chat, oldest first, with the HTML it used and its current buttons."""
         bot = self.bot(request.path_params["token"])
-        chat_id = request.path_params["chat_id"]
+        chat_id = int(request.path_params["chat_id"])  # negative for groups
         out = []
         for cid, mid in bot.sent:
             if cid == chat_id:

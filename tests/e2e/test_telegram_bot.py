@@ -19,18 +19,15 @@ import httpx
 import pytest
 
 from bots.telegram.client import BUSY
-from tests.e2e.telegram_harness import (  # noqa: F401 - fixtures
+from tests.e2e.conftest import (
     QUESTIONS_PER_MINUTE,
     Api,
     LiveServer,
     Telegram,
-    api,
     bot_config,
-    emulator,
     free_port,
     open_services,
     start_bot,
-    telegram,
 )
 
 pytestmark = pytest.mark.e2e
@@ -170,7 +167,8 @@ def test_full_article_once_the_api_serves_it(emulator: str, api: Api) -> None:
 
     class WithArticles(AssistantApi):
         async def article(self, unit_id: str) -> Article:
-            return Article(unit_id, "Điều 46 Nghị định 115/2020/NĐ-CP", heading, body, "Nghị định 115/2020/NĐ-CP", "Còn hiệu lực")
+            decree = "Nghị định 115/2020/NĐ-CP"
+            return Article(unit_id, f"Điều 46 {decree}", heading, body, decree, "Còn hiệu lực")
 
     token = "700005:full-articles"
     config = bot_config(emulator, api.url, api.bot_key, token)
@@ -186,8 +184,9 @@ def test_full_article_once_the_api_serves_it(emulator: str, api: Api) -> None:
 
 
 def test_feedback_buttons_are_recorded_and_removed(telegram: Telegram, api: Api) -> None:
-    from assistant.audit.models import Feedback
     from sqlalchemy import select
+
+    from assistant.audit.models import Feedback
 
     [answer] = telegram.ask(1701, FORMS)
     trace = answer["reply_markup"]["inline_keyboard"][-1][0]["callback_data"].split(":")[1]
@@ -226,10 +225,20 @@ def test_burst_from_several_users_all_answered_and_limited_per_user(telegram: Te
 
 
 def test_non_text_messages_get_a_polite_vietnamese_reply(telegram: Telegram) -> None:
-    telegram.send(1901, "", sticker={"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1,
-                                     "is_animated": False, "is_video": False, "type": "regular"})
+    sticker = {"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "type": "regular"}
+    telegram.send(1901, "", sticker={**sticker, "is_animated": False, "is_video": False})
     assert "văn bản" in telegram.wait_messages(1901, 1)[0]["text"]
     assert "Cách dùng" in telegram.ask(1901, "/help")[0]["text"]
+
+
+def test_in_a_group_a_linked_cadre_gets_no_personal_data(telegram: Telegram, api: Api) -> None:
+    link(telegram, api, 2401, api.cadres[5])
+    group = {"chat_type": "group", "chat_id": -5001}
+    telegram.send(2401, PERSONAL, **group)
+    [answer] = telegram.wait_messages(-5001, 1)
+    assert "«" in answer["text"] and "📋" not in answer["text"] and "chưa liên kết" not in answer["text"]
+    telegram.send(2401, "/status", **group)
+    assert "tin nhắn riêng" in telegram.wait_messages(-5001, 2)[1]["text"]
 
 
 # ----------------------------------------------------------------------------------------------- resilience

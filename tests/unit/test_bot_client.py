@@ -84,3 +84,13 @@ def test_a_route_the_api_does_not_have_is_told_apart_from_a_missing_record() -> 
 def test_status_of_an_unlinked_user_is_none_without_a_second_call() -> None:
     api, seen = client(lambda r: httpx.Response(200, json={"role": None, "cadre_code": None}))
     assert run(api.my_status(42)) is None and seen == ["GET /api/v1/auth/me tg=42"]
+
+
+def test_the_bot_package_never_imports_the_core() -> None:
+    """The bot runs on another host with an API key only: no retrieval, SQL or settings of `assistant` inside."""
+    import subprocess
+    import sys
+
+    code = "import sys, bots.telegram.__main__; print(sorted(m for m in sys.modules if m.split('.')[0] == 'assistant'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

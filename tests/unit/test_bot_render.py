@@ -35,7 +35,8 @@ def well_formed(part: str, limit: int = render.LIMIT) -> str:
     return text
 
 
-QUOTE = Quote("58-2010-qh12:d33:k1", "Khoản 1 Điều 33 Luật Viên chức số 58/2010/QH12", "Viên chức <b> & đào tạo", "58/2010/QH12")
+LAW = "Luật Viên chức số 58/2010/QH12"
+QUOTE = Quote("58-2010-qh12:d33:k1", f"Khoản 1 Điều 33 {LAW}", "Viên chức <b> & đào tạo", "58/2010/QH12")
 
 
 def test_everything_from_the_api_is_escaped() -> None:
@@ -46,7 +47,7 @@ def test_everything_from_the_api_is_escaped() -> None:
 
 
 def test_blocks_are_joined_and_never_split_when_each_fits() -> None:
-    quotes = [Quote(f"x:d{i}", f"Điều {i} Luật X", ("Câu văn số %d. " % i) * 60) for i in range(8)]
+    quotes = [Quote(f"x:d{i}", f"Điều {i} Luật X", f"Câu văn số {i}. " * 60) for i in range(8)]
     answer = Answer("q", "", False, "t1", quotes=tuple(quotes))
     messages = render.pack(render.answer_blocks(answer))
     assert len(messages) > 1
