@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer.extractive import Answer, ExtractiveAnswerer
+from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
 from assistant.documents import DocumentRepository
-from assistant.errors import InvalidInput
+from assistant.errors import InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
 from assistant.index.reader import Generation
+from assistant.index.units import IndexUnit
 from assistant.retrieval.search import Hit, HybridSearcher
 
 MAX_QUESTION_CHARS = 2000
@@ -68,6 +69,15 @@ class KnowledgeService:
         hits = self.searcher.search(gen, question, None, documents)
         answer = self.answerer.answer(gen, question, hits)
         return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start)
+
+    def article(self, unit_id: str) -> tuple[IndexUnit, list[str]]:
+        """The whole article a unit id (article, clause or point) belongs to, with its validity notes."""
+        gen = self.current()
+        base = ":".join(unit_id.strip().split(":")[:2])
+        unit = gen.units.get(base)
+        if unit is None:
+            raise NotFound(f"Không tìm thấy điều khoản {unit_id} trong chỉ mục hiện tại.")
+        return unit, validity_notes(gen.documents.get(unit.doc_number, {}), unit, gen.documents)
 
     def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
         """Build a new generation from the current documents and switch to it atomically."""

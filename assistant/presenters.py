@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from assistant.enrollment.service import CadreStatusReport
+from assistant.domain import STATUS_LABELS, DocStatus
+from assistant.index.units import IndexUnit
 from assistant.knowledge import TimedAnswer
 
 
@@ -31,6 +33,23 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
         "generation": a.generation,
         "trace_id": timed.trace_id,
         "latency_ms": round(timed.seconds * 1000, 1),
+    }
+
+
+def article_to_dict(unit: IndexUnit, notes: list[str]) -> dict[str, Any]:
+    return {
+        "unit_id": unit.id,
+        "citation": unit.citation,
+        "heading": unit.heading,
+        "text": unit.text,
+        "clauses": [{"number": c["number"], "text": c["text"]} for c in unit.clauses],
+        "doc_number": unit.doc_number,
+        "doc_name": unit.doc_name,
+        "doc_title": unit.doc_title,
+        "status": unit.status,
+        "status_label": STATUS_LABELS.get(DocStatus(unit.status), unit.status),
+        "completeness": unit.completeness,
+        "notes": notes,
     }
 
 

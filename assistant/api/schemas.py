@@ -299,6 +299,23 @@ class DocumentDetailOut(DocumentOut):
     units: list[dict[str, str]]
 
 
+class ArticleOut(BaseModel):
+    """Toàn văn một điều (nguyên văn), kèm trích dẫn và ghi chú hiệu lực."""
+
+    unit_id: str = Field(examples=["58-2010-qh12:d33"])
+    citation: str = Field(examples=["Điều 33 Luật Viên chức số 58/2010/QH12"])
+    heading: str
+    text: str
+    clauses: list[dict[str, str]]
+    doc_number: str
+    doc_name: str
+    doc_title: str
+    status: str
+    status_label: str
+    completeness: str
+    notes: list[str]
+
+
 class PreviewOut(BaseModel):
     upload_id: str
     document: DocumentOut

@@ -110,7 +110,7 @@ class DocumentAdmin:
         try:
             gen = self.knowledge.current()
             units = [
-                {"unit_id": u.id, "citation": u.citation, "heading": u.heading}
+                {"unit_id": u.id, "citation": u.citation, "heading": u.heading, "text": u.text}
                 for u in gen.units.values()
                 if u.doc_number == doc.number
             ]

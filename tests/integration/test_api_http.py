@@ -78,3 +78,13 @@ def test_not_ready_before_any_build(services):
     finally:
         srv.should_exit = True
         thread.join(10)
+
+
+def test_full_article_of_a_cited_clause(server):
+    r = httpx.get(f"{server}/api/v1/articles/58-2010-qh12:d33:k3:a")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["unit_id"] == "58-2010-qh12:d33" and body["citation"] == "Điều 33 Luật Viên chức số 58/2010/QH12"
+    assert body["text"].startswith("1.") and len(body["clauses"]) >= 3
+    assert httpx.get(f"{server}/api/v1/articles/58-2010-qh12:d999").json()["error"]["code"] == "not_found"
+    assert httpx.get(f"{server}/api/v1/articles/..%2Fetc").status_code in (404, 422)
