@@ -59,7 +59,8 @@ bench: dev
 	$(PY) -m bench.retrieval_quality
 
 lint: dev
-	$(BIN)/ruff check assistant bots tests bench
+	$(BIN)/ruff check assistant bots
+	$(BIN)/mypy assistant
 
 clean-index:
 	rm -rf indexes/generations indexes/CURRENT indexes/build.lock

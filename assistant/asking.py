@@ -35,7 +35,8 @@ def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
     data = asdict(s)
     data["status"] = s.status.value
     data["status_label"] = s.status_label
-    return _jsonable(data)
+    out: dict[str, Any] = _jsonable(data)
+    return out
 
 
 def _jsonable(value: Any) -> Any:

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -14,11 +15,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from assistant.config import Settings
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
+from assistant.config import Settings
 from assistant.errors import AssistantError, InvalidInput
-from assistant.services import Services, build_services
+from assistant.services import PersonalServices, Services, build_services
 
 app = typer.Typer(help="Trợ lý đào tạo cán bộ — tra cứu quy định đào tạo, bồi dưỡng.", no_args_is_help=True)
 corpus_app = typer.Typer(help="Kho văn bản: nhập từ nguồn.", no_args_is_help=True)
@@ -54,10 +55,15 @@ def echo_json(data: Any) -> None:
 
 @contextmanager
 def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    labels = {"embed": "Nhúng vector", "lexical": "Chỉ mục từ khóa", "store": "Ghi Chroma"}
+    labels = {"embed": "Nhúng vector", "lexical": "Chỉ mục từ khóa", "store": "Ghi Chroma", "eval": "Đánh giá"}
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("còn"), TimeRemainingColumn(), console=console,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("còn"),
+        TimeRemainingColumn(),
+        console=console,
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -97,7 +103,7 @@ def corpus_vectors() -> None:
 
 def _build(dense: bool, only_if_changed: bool) -> None:
     svc = services()
-    if only_if_changed and _up_to_date(svc, dense):
+    if only_if_changed and svc.knowledge.up_to_date(dense=dense):
         console.print(f"Chỉ mục đã cập nhật (thế hệ {svc.generations.current_id()}); không có gì thay đổi.")
         return
     with progress_bar() as update:
@@ -105,21 +111,11 @@ def _build(dense: bool, only_if_changed: bool) -> None:
     echo_json(report.to_dict())
 
 
-def _up_to_date(svc: Services, dense: bool) -> bool:
-    from assistant.index.units import document_hash
-
-    current = svc.generations.current_id()
-    if current is None:
-        return False
-    manifest = svc.generations.manifest(current)
-    hashes = {d.number: document_hash(d) for d in svc.documents.list()}
-    has_dense = manifest.embedder == svc.knowledge.embedder.name if svc.knowledge.embedder else False
-    return all(manifest.doc_hashes.get(n) == h for n, h in hashes.items()) and set(manifest.doc_hashes) <= set(hashes) and (has_dense or not dense)
-
-
 @index_app.command("build")
 @handles_errors
-def index_build(lexical_only: Annotated[bool, typer.Option(help="Chỉ dựng chỉ mục từ khóa (nhanh, không nhúng vector)")] = False) -> None:
+def index_build(
+    lexical_only: Annotated[bool, typer.Option(help="Chỉ dựng chỉ mục từ khóa (nhanh, không nhúng vector)")] = False,
+) -> None:
     """Build a new index generation from all documents and switch to it."""
     _build(dense=not lexical_only, only_if_changed=False)
 
@@ -159,7 +155,9 @@ def ask(
 
     if cadre is None:
         timed = services().knowledge.ask(question, documents=doc)
-        sys.stdout.write((json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n")
+        sys.stdout.write(
+            (json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n"
+        )
         return
     result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre)
     if as_json:
@@ -189,7 +187,15 @@ def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = Fals
 
     rows = load_questions(file)
     svc = services()
-    result = evaluate(svc.knowledge, rows)
+    with progress_bar() as update:
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            update("eval", done, len(rows))
+
+        result = evaluate(svc.knowledge, rows, progress=step)
     if as_json:
         echo_json(result)
         return
@@ -203,7 +209,7 @@ users_app = typer.Typer(help="Tài khoản: tạo người dùng, khóa API cho 
 app.add_typer(users_app, name="users")
 
 
-def _personal():  # type: ignore[no-untyped-def]
+def _personal() -> PersonalServices:
     svc = services()
     assert svc.personal is not None
     svc.personal.open()
@@ -218,10 +224,14 @@ def users_create(
     unit: Annotated[str | None, typer.Option(help="Mã đơn vị (bắt buộc với hr)")] = None,
     cadre: Annotated[str | None, typer.Option(help="Mã cán bộ (bắt buộc với cadre)")] = None,
     full_name: Annotated[str, typer.Option(help="Họ tên")] = "",
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mật khẩu (≥ 8 ký tự)")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mật khẩu (≥ 8 ký tự)")
+    ] = "",
 ) -> None:
     """Create a user account (the password is asked for when not given)."""
-    user = _personal().accounts.create_user(username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name)
+    user = _personal().accounts.create_user(
+        username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
+    )
     console.print(f"Đã tạo tài khoản {user.username} ({user.role.value}).")
 
 
@@ -298,8 +308,7 @@ def import_cmd(file: Path) -> None:
     console.print(report.summary())
 
 
-def _date(text: str | None):  # type: ignore[no-untyped-def]
-    from datetime import date
+def _date(text: str | None) -> date | None:
 
     if text is None:
         return None

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
 from assistant.documents import DocumentRepository
@@ -16,7 +17,7 @@ from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
 from assistant.index.reader import Generation
-from assistant.index.units import IndexUnit
+from assistant.index.units import IndexUnit, document_hash
 from assistant.retrieval.search import Hit, HybridSearcher
 
 MAX_QUESTION_CHARS = 2000
@@ -86,6 +87,16 @@ class KnowledgeService:
         kwargs = {"progress": progress} if progress else {}
         return builder.build(self.documents.list(), dense=dense and self.embedder is not None, **kwargs)
 
+    def up_to_date(self, *, dense: bool = True) -> bool:
+        """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""
+        current = self.generations.current_id()
+        if current is None:
+            return False
+        manifest = self.generations.manifest(current)
+        hashes = {d.number: document_hash(d) for d in self.documents.list()}
+        has_dense = self.embedder is not None and manifest.embedder == self.embedder.name
+        return manifest.doc_hashes == hashes and (has_dense or not dense)
+
     def seed_vectors(self) -> int:
         """Load the vectors shipped with the corpus into the cache, so a first build embeds nothing unchanged."""
         if self.embedder is None or self.shipped_vectors is None:
@@ -106,7 +117,7 @@ class KnowledgeService:
     def rollback(self) -> str:
         return self.generations.rollback()
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         gen_id = self.generations.current_id()
         gens = [
             {

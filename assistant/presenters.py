@@ -6,8 +6,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from assistant.enrollment.service import CadreStatusReport
 from assistant.domain import STATUS_LABELS, DocStatus
+from assistant.enrollment.service import CadreStatusReport
 from assistant.index.units import IndexUnit
 from assistant.knowledge import TimedAnswer
 

@@ -310,7 +310,7 @@ def _claim(s: Session, code_id: int, now: datetime, tg: str) -> bool:
         .where(LinkCode.id == code_id, LinkCode.used_at.is_(None))
         .values(used_at=now, used_by_telegram=tg)
     )
-    return claimed.rowcount == 1  # type: ignore[attr-defined]
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def _code_problem(found: LinkCode | None, now: datetime) -> str | None:

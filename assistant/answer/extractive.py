@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
 from assistant.config import AnswerSettings
@@ -195,7 +196,7 @@ class ExtractiveAnswerer:
         )
 
 
-def validity_notes(doc: dict, unit: IndexUnit, known: Container[str] = ()) -> list[str]:
+def validity_notes(doc: dict[str, Any], unit: IndexUnit, known: Container[str] = ()) -> list[str]:
     """What a reader must know about the cited document's validity and completeness (in Vietnamese)."""
     notes = []
     status = doc.get("status", unit.status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,8 +16,8 @@ from assistant.errors import AssistantError
 log = logging.getLogger("assistant.api")
 
 
-def error_body(code: str, message: str, detail: object | None = None) -> dict:
-    body: dict = {"error": {"code": code, "message": message}}
+def error_body(code: str, message: str, detail: object | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if detail is not None:
         body["error"]["detail"] = detail
     return body

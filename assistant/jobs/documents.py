@@ -266,7 +266,8 @@ class DocumentAdmin:
 def _doc_json(doc: Document) -> dict[str, Any]:
     import json
 
-    return json.loads(json.dumps(doc.to_dict(), ensure_ascii=False, default=str))
+    data: dict[str, Any] = json.loads(json.dumps(doc.to_dict(), ensure_ascii=False, default=str))
+    return data
 
 
 def _corrections(corrections: dict[str, Any] | None) -> dict[str, Any] | None:
