@@ -66,7 +66,7 @@ def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(base, services, hr_cadres, other, instructive)
 
 
-@pytest.fixture(scope="session", name="browser")
+@pytest.fixture(scope="module", name="browser")
 def browser_fixture(pytestconfig: pytest.Config) -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
