@@ -32,7 +32,7 @@ SECOND_QUOTE_GAP = 0.5  # a further article is quoted when its fused score is th
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = set(
     "la gi cua va cac co duoc khong thi nao nhu the bao nhieu phai cho voi trong khi mot nhung de tu den "
-    "theo ve ma hay hoac nay do toi minh anh chi em ban can muon se da dang roi lai cung nhieu it".split()
+    "theo ve ma hay hoac nay do toi minh anh em ban can muon se da dang roi lai cung nhieu it".split()
 )
 
 
@@ -78,6 +78,25 @@ class TermWeights:
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
+
+
+def focus_terms(question: str) -> list[str]:
+    """The words just before the question word ("cần *chứng chỉ* gì", "*hình thức* nào"): what is asked for."""
+    words = _WORD.findall(fold_accents(normalize_text(question)))
+    focus: list[str] = []
+    for i, w in enumerate(words):
+        if w in ("gi", "nao") or (w == "bao" and words[i + 1 : i + 2] == ["nhieu"]):
+            before = [x for x in words[max(0, i - 4) : i] if x not in _STOP][-2:]
+            focus += before + (["_".join(before)] if len(before) == 2 else [])
+    return focus
+
+
+def _asked_for_first(quotes: list[Quote], focus: list[str]) -> list[Quote]:
+    """Among close candidates, quotes that name what is asked for ("chứng chỉ" in "cần chứng chỉ gì") lead."""
+    words = [t for t in focus if "_" not in t]
+    if not words:
+        return quotes
+    return sorted(quotes, key=lambda q: not set(words) <= set(content_terms(q.text)))
 
 
 def coverage(query_terms: Sequence[str], text_terms: set[str], weights: TermWeights) -> float:
@@ -169,6 +188,7 @@ class ExtractiveAnswerer:
     def _quotes(self, gen: Generation, question: str, hits: list[Hit]) -> list[Quote]:
         q_terms = content_terms(question)
         q_set = set(q_terms)
+        clause_terms = q_terms + 2 * focus_terms(question)  # what is asked for weighs most in choosing a clause
         weights = self.weights(gen)
         top_score = hits[0].score
         quotes: list[Quote] = []
@@ -179,10 +199,10 @@ class ExtractiveAnswerer:
                 clause, text = None, hit.unit.text  # a short article is quoted whole: lists stay complete
             else:
                 clause, text = max(
-                    _passages(hit.unit), key=lambda p: coverage(q_terms, set(content_terms(p[1])), weights)
+                    _passages(hit.unit), key=lambda p: coverage(clause_terms, set(content_terms(p[1])), weights)
                 )
             quotes.append(self._quote(gen, hit, clause, _trim(text, q_set)))
-        return quotes
+        return _asked_for_first(quotes, focus_terms(question))
 
     @staticmethod
     def _quote(gen: Generation, hit: Hit, clause: str | None, text: str) -> Quote:

@@ -18,7 +18,7 @@ from assistant.domain import Article, Completeness, DocStatus, Document, Relatio
 from assistant.errors import DocumentParseError
 from assistant.ingest.phapdien import ISSUER_CODES
 from assistant.ingest.structure import split_clauses, strip_marker_noise
-from assistant.text import normalize_doc_number, normalize_text
+from assistant.text import normalize_doc_number, normalize_text, strip_markdown_links
 
 TYPE_WORDS = {
     "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch",
@@ -185,7 +185,7 @@ def clean_lines(text: str) -> list[str]:
     """Markup-free, NFC lines; page headers and OCR debris removed; blank lines kept as ''."""
     out: list[str] = []
     for raw in normalize_text(text).split("\n"):
-        line = re.sub(r"^#{1,6}\s*", "", raw).replace("**", "").strip()
+        line = strip_markdown_links(re.sub(r"^#{1,6}\s*", "", raw).replace("**", "")).strip()
         if re.fullmatch(r"\*[^*]+\*", line):  # an editor's italic remark, not document text
             continue
         line = _LEAD_NOISE.sub("", strip_marker_noise(line)).strip()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from assistant.domain import Article, Completeness, DocStatus, Document, Relation, RelationKind
 from assistant.errors import DocumentParseError
 from assistant.ingest.structure import split_clauses
-from assistant.text import normalize_doc_number, normalize_text
+from assistant.text import normalize_doc_number, normalize_text, strip_markdown_links
 
 TOC_MARKER = "## Danh sách điều khoản"
 DOC_TYPES = (
@@ -140,7 +140,7 @@ def _split_structure(body: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _clean_body(body: str) -> str:
-    body = body.replace("**", "")
+    body = strip_markdown_links(body.replace("**", ""))
     return normalize_text(body).replace("\n\n", "\n")
 
 

@@ -48,6 +48,14 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)")
+
+
+def strip_markdown_links(text: str) -> str:
+    """'[Thông tư số 21/2015/…](https://…)' → 'Thông tư số 21/2015/…': a mirror's links are markup, not the text."""
+    return _MARKDOWN_LINK.sub(r"\1", text)
+
+
 def fold_accents(text: str) -> str:
     """Lower-case and strip every diacritic (đ → d) for accent-insensitive matching."""
     decomposed = unicodedata.normalize("NFD", text.lower())

@@ -25,3 +25,11 @@ def test_a_passage_answers_a_type_only_when_it_holds_such_a_value():
     assert answers_type("duration", ["Thời hạn bổ nhiệm là 05 năm"])
     assert answers_type("money", ["mức 1.500.000 đồng/tháng"])
     assert not answers_type("money", ["Viên chức được cử đi đào tạo theo quy định."])
+
+
+def test_focus_is_what_the_question_asks_for():
+    from assistant.answer.extractive import focus_terms
+
+    assert focus_terms("Tôi là giáo viên hạng III, lên hạng II cần chứng chỉ gì?") == ["chung", "chi", "chung_chi"]
+    assert focus_terms("Viên chức được đào tạo theo những hình thức nào?") == ["hinh", "thuc", "hinh_thuc"]
+    assert focus_terms("Viên chức có phải đền bù chi phí đào tạo không") == []

@@ -52,3 +52,11 @@ def test_fold_accents_strips_every_mark():
 )
 def test_document_numbers_are_canonical(raw, canonical):
     assert normalize_doc_number(raw) == canonical
+
+
+def test_markdown_links_of_a_mirror_become_their_text():
+    from assistant.text import strip_markdown_links
+
+    raw = "theo quy định tại [Thông tư liên tịch số 21/2015/TTLT-BGDĐT-BNV](https://example.org/a-b.html) nay"
+    assert strip_markdown_links(raw) == "theo quy định tại Thông tư liên tịch số 21/2015/TTLT-BGDĐT-BNV nay"
+    assert strip_markdown_links("điểm [a] khoản 1") == "điểm [a] khoản 1"
