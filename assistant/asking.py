@@ -35,15 +35,16 @@ def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
     data = asdict(s)
     data["status"] = s.status.value
     data["status_label"] = s.status_label
-    out: dict[str, Any] = _jsonable(data)
+    out: dict[str, Any] = jsonable(data)
     return out
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, tuples as lists, recursively: ready for JSON."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     return value

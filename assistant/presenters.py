@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
+from assistant.asking import jsonable, status_to_dict
 from assistant.domain import STATUS_LABELS, DocStatus
 from assistant.enrollment.service import CadreStatusReport
 from assistant.index.units import IndexUnit
@@ -54,13 +54,11 @@ def article_to_dict(unit: IndexUnit, notes: list[str]) -> dict[str, Any]:
 
 
 def status_report_to_dict(report: CadreStatusReport) -> dict[str, Any]:
-    from assistant.asking import status_to_dict
-
     return {
-        "cadre": _jsonable(asdict(report.cadre)),
+        "cadre": jsonable(asdict(report.cadre)),
         "as_of": report.as_of.isoformat(),
         "statuses": [status_to_dict(s) for s in report.statuses],
-        "enrollments": [_jsonable(asdict(e)) for e in report.enrollments],
+        "enrollments": [jsonable(asdict(e)) for e in report.enrollments],
     }
 
 
@@ -84,12 +82,3 @@ def status_report_to_text(report: CadreStatusReport) -> str:
             lines.append(f"  {e.course_name} — {e.status_label}")
     return "\n".join(lines)
 
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
-from assistant.asking import PersonalAnswer, _jsonable, status_to_dict
+from assistant.asking import PersonalAnswer
 from assistant.enrollment.service import CadreStatusReport, render_status_summary
-from assistant.presenters import answer_to_dict
+from assistant.presenters import answer_to_dict, status_report_to_dict
 
 
 def personal_answer(result: PersonalAnswer) -> dict[str, Any]:
@@ -20,10 +19,4 @@ def personal_answer(result: PersonalAnswer) -> dict[str, Any]:
 
 
 def cadre_status(report: CadreStatusReport) -> dict[str, Any]:
-    return {
-        "cadre": asdict(report.cadre),
-        "as_of": report.as_of,
-        "statuses": [status_to_dict(s) for s in report.statuses],
-        "enrollments": [_jsonable(asdict(e)) for e in report.enrollments],
-        "summary": render_status_summary(report.statuses),
-    }
+    return {**status_report_to_dict(report), "summary": render_status_summary(report.statuses)}

@@ -7,8 +7,6 @@ Every DB-backed test runs on SQLite and on PostgreSQL (a fresh schema per run, d
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,37 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 
 from tests.conftest import CORPUS_DOCS, FIXTURE_DOCS
+from tests.support import LiveServer
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.time() + 30
-        while not self.server.started and time.time() < deadline:
-            time.sleep(0.02)
-        assert self.server.started, "uvicorn did not start"
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
 
 
 @dataclass

@@ -213,7 +213,7 @@ def test_a_job_left_running_by_a_killed_process_is_failed_on_startup(api):  # ty
     from assistant.api.app import create_app
     from assistant.appdb import utcnow
     from assistant.jobs.models import Job
-    from tests.api.conftest import LiveServer
+    from tests.support import LiveServer
 
     sessions = api.services.personal.jobs._sessions
     with sessions() as s, s.begin():

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import LiveServer, prepare_services
+from tests.api.conftest import prepare_services
 from tests.conftest import ROOT
+from tests.support import LiveServer
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))

@@ -22,13 +22,12 @@ from bots.telegram.client import BUSY
 from tests.e2e.conftest import (
     QUESTIONS_PER_MINUTE,
     Api,
-    LiveServer,
     Telegram,
     bot_config,
-    free_port,
     open_services,
     start_bot,
 )
+from tests.support import LiveServer, free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import httpx
 import pytest
-import uvicorn
 
 from assistant.api.app import create_app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support import LiveServer
 
 
 @pytest.fixture
 def server(built):
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(built), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with LiveServer(create_app(built)) as url:
+        yield url
 
 
 def test_health_and_ready(server):
@@ -65,19 +47,10 @@ def test_malformed_json_and_unknown_path(server):
 
 
 def test_not_ready_before_any_build(services):
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
-    try:
-        assert httpx.get(f"http://127.0.0.1:{port}/ready").status_code == 503
-        r = httpx.post(f"http://127.0.0.1:{port}/api/v1/ask", json={"question": "đào tạo viên chức"})
+    with LiveServer(create_app(services)) as url:
+        assert httpx.get(f"{url}/ready").status_code == 503
+        r = httpx.post(f"{url}/api/v1/ask", json={"question": "đào tạo viên chức"})
         assert r.status_code == 503 and r.json()["error"]["code"] == "index_not_ready"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
 
 
 def test_full_article_of_a_cited_clause(server):
