@@ -23,14 +23,24 @@ class DocumentRepository:
         self.admin_dir = admin_dir
 
     def list(self) -> list[Document]:
+        return self.scan()[0]
+
+    def scan(self) -> tuple[list[Document], list[dict[str, str]]]:
+        """Every readable document, and the files that could not be read (reported, never fatal)."""
         docs: dict[str, Document] = {}
+        unreadable: list[dict[str, str]] = []
         for directory in (self.shipped_dir, self.admin_dir):
             if directory.exists():
                 for path in sorted(directory.glob("*.json")):
-                    doc = _read(path)
+                    try:
+                        doc = _read(path)
+                    except (OSError, ValueError, KeyError, TypeError) as e:
+                        reason = f"Không đọc được tệp văn bản {path.name}: {type(e).__name__}"
+                        unreadable.append({"document": path.name, "reason": reason})
+                        continue
                     docs[doc.doc_id] = doc
         removed = {p.stem for p in self.admin_dir.glob("*.removed")} if self.admin_dir.exists() else set()
-        return [d for slug, d in sorted(docs.items()) if slug not in removed]
+        return [d for slug, d in sorted(docs.items()) if slug not in removed], unreadable
 
     def get(self, number: str) -> Document:
         slug = doc_slug(number)

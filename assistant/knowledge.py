@@ -85,7 +85,10 @@ class KnowledgeService:
         self.seed_vectors()
         builder = IndexBuilder(self.generations, self.embedder)
         kwargs = {"progress": progress} if progress else {}
-        return builder.build(self.documents.list(), dense=dense and self.embedder is not None, **kwargs)
+        documents, unreadable = self.documents.scan()
+        report = builder.build(documents, dense=dense and self.embedder is not None, **kwargs)
+        report.skipped = unreadable + report.skipped
+        return report
 
     def up_to_date(self, *, dense: bool = True) -> bool:
         """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""

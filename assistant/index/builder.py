@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain import Document
+from assistant.errors import InvalidInput
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager, Manifest
 from assistant.index.lexical import LexicalIndex
@@ -59,6 +60,8 @@ class IndexBuilder:
             old_hashes = self.manager.manifest(previous).doc_hashes if previous else {}
             report = BuildReport(generation=gen_id, previous=previous, dense=dense and self.embedder is not None)
             units, hashes = self._collect(documents, report)
+            if not units:
+                raise InvalidInput("Không có văn bản nào đọc được để lập chỉ mục; giữ nguyên chỉ mục đang phục vụ.")
             self._diff(old_hashes, hashes, report)
             self._write_units(work, units)
             self._write_documents(work, documents, hashes)

@@ -200,3 +200,24 @@ def test_shipped_vectors_seed_the_cache(built, tmp_path):
         == exported
     )
     assert fresh.import_npz(knowledge.embedder.name, knowledge.shipped_vectors / f"{knowledge.embedder.name}.npz") == 0
+
+
+def test_unreadable_document_file_is_reported_and_the_rest_indexed(built):
+    admin_dir = built.documents.admin_dir
+    admin_dir.mkdir(parents=True, exist_ok=True)
+    (admin_dir / "hong.json").write_text('{"number": "1/2026/TT-X", "articles": [', encoding="utf-8")
+    report = built.knowledge.build()
+    assert report.skipped[0]["document"] == "hong.json" and "Không đọc được" in report.skipped[0]["reason"]
+    assert report.documents == 4 and report.unchanged == 4
+
+
+def test_a_build_with_no_readable_document_keeps_the_serving_index(built):
+    from assistant.errors import InvalidInput
+
+    serving = built.knowledge.generations.current_id()
+    for doc in built.documents.list():
+        built.documents.remove(doc.number)
+    with pytest.raises(InvalidInput, match="giữ nguyên chỉ mục"):
+        built.knowledge.build()
+    assert built.knowledge.generations.current_id() == serving
+    assert not built.knowledge.ask("Hình thức đào tạo, bồi dưỡng viên chức").answer.abstained
