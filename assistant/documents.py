@@ -6,6 +6,7 @@ replaces or adds a document; a `.removed` marker withdraws one.
 
 from __future__ import annotations
 
+import builtins
 import json
 from pathlib import Path
 
@@ -25,10 +26,10 @@ class DocumentRepository:
     def list(self) -> list[Document]:
         return self.scan()[0]
 
-    def scan(self) -> tuple[list[Document], list[dict[str, str]]]:
+    def scan(self) -> tuple[builtins.list[Document], builtins.list[dict[str, str]]]:
         """Every readable document, and the files that could not be read (reported, never fatal)."""
         docs: dict[str, Document] = {}
-        unreadable: list[dict[str, str]] = []
+        unreadable: builtins.list[dict[str, str]] = []
         for directory in (self.shipped_dir, self.admin_dir):
             if directory.exists():
                 for path in sorted(directory.glob("*.json")):
