@@ -58,3 +58,11 @@ def create_app(services: Services, *, secure_cookies: bool = True) -> FastAPI:
     if WEB_DIR.is_dir():  # the HR chat and admin pages; mounted last so /api/v1, /health and /ready match first
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app built from the environment's settings: the factory each `assistant serve --workers N` process runs."""
+    from assistant.config import Settings
+    from assistant.services import build_services
+
+    return create_app(build_services(Settings()))
