@@ -25,6 +25,7 @@ class EmbedderSettings(BaseModel):
     passage_prefix: str = ""
     threads: int = 1  # one OpenMP thread stays steady on a busy 2-core machine
     batch_size: int = 8
+    fake_seconds_per_text: float = Field(default=0.0, ge=0, le=10)  # backend=fake only: simulated model cost
 
 
 class RetrievalSettings(BaseModel):
@@ -40,6 +41,27 @@ class AnswerSettings(BaseModel):
 
 class DatabaseSettings(BaseModel):
     url: str = ""  # empty: SQLite file under the index dir's sibling data/
+
+
+class IndexSettings(BaseModel):
+    """Where the serving pointer lives: `auto` = in the database when ASSISTANT_DATABASE__URL is set, else the
+    CURRENT file. Processes re-read a database pointer every `poll_seconds` and follow a switch."""
+
+    pointer: Literal["auto", "file", "database"] = "auto"
+    poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+
+class JobsSettings(BaseModel):
+    """Re-index jobs: `inprocess` (default: a thread of the API process, nothing else to run) or `procrastinate`
+    (a PostgreSQL-backed queue; `assistant worker` processes run the jobs). A running job whose worker has not
+    sent a heartbeat for `stale_seconds` is marked failed."""
+
+    queue: Literal["inprocess", "procrastinate"] = "inprocess"
+    stale_seconds: float = Field(default=20.0, ge=5, le=3600)
+
+
+class LimitSettings(BaseModel):
+    asks_per_minute: int = Field(default=0, ge=0, le=100000)  # per caller, across all API processes; 0 = off
 
 
 class ChromaSettings(BaseModel):
@@ -67,3 +89,6 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -12,7 +13,7 @@ from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
 from assistant.documents import DocumentRepository
-from assistant.errors import InvalidInput, NotFound
+from assistant.errors import IndexNotReady, InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
@@ -21,6 +22,7 @@ from assistant.index.units import IndexUnit, document_hash
 from assistant.retrieval.search import Hit, HybridSearcher
 
 MAX_QUESTION_CHARS = 2000
+log = logging.getLogger("assistant.knowledge")
 
 
 @dataclass
@@ -48,17 +50,69 @@ class KnowledgeService:
         self.shipped_vectors = shipped_vectors
         self._loaded: Generation | None = None
         self._load_lock = threading.Lock()
+        self._follower: threading.Thread | None = None
+        self._stop_following = threading.Event()
 
     def current(self) -> Generation:
-        """The serving generation; a switch by another process or thread is picked up here."""
+        """The serving generation; a switch by another process or thread is picked up here.
+
+        While following (API processes), asks get the loaded generation at once and the follower thread swaps in
+        a new one only after it has loaded, so no ask waits for a load; otherwise the pointer is read each time.
+        """
+        loaded = self._loaded
+        if loaded is not None and self._follower is not None:
+            return loaded
         gen_id = self.generations.current_id()
+        if gen_id is None:
+            raise IndexNotReady("Chưa có chỉ mục nào được xây dựng. Hãy chạy: assistant index build")
         loaded = self._loaded
         if loaded is not None and loaded.id == gen_id:
             return loaded
         with self._load_lock:
             if self._loaded is None or self._loaded.id != gen_id:
-                self._loaded = Generation.load(self.generations.current_path(), self.generations.vectors)
+                self._loaded = Generation.load(self.generations.local_path(gen_id), self.generations.vectors)
             return self._loaded
+
+    def serving_id(self) -> str | None:
+        """The generation this process answers from (None before the first load)."""
+        loaded = self._loaded
+        return loaded.id if loaded is not None else None
+
+    def refresh(self) -> bool:
+        """Load the generation the pointer names if it is not the one loaded; True when it switched."""
+        gen_id = self.generations.current_id()
+        if gen_id is None or (self._loaded is not None and self._loaded.id == gen_id):
+            return False
+        fresh = Generation.load(self.generations.local_path(gen_id), self.generations.vectors)
+        with self._load_lock:
+            self._loaded = fresh
+        return True
+
+    def follow(self, interval: float = 1.0) -> None:
+        """Follow switches made by any process: poll the pointer every `interval` seconds in a daemon thread."""
+        if self._follower is not None:
+            return
+        self._stop_following.clear()
+
+        def loop() -> None:
+            while not self._stop_following.wait(interval):
+                try:
+                    self.refresh()
+                except Exception:  # the database or Chroma briefly away: keep serving what is loaded, retry
+                    log.warning("could not follow the serving generation", exc_info=True)
+
+        try:
+            self.refresh()
+        except Exception:
+            log.warning("no serving generation yet", exc_info=True)
+        self._follower = threading.Thread(target=loop, name="generation-follower", daemon=True)
+        self._follower.start()
+
+    def stop_following(self) -> None:
+        self._stop_following.set()
+        if self._follower is not None:
+            self._follower.join(5)
+        self._follower = None
 
     def search(self, query: str, k: int | None = None, documents: Sequence[str] | None = None) -> list[Hit]:
         return self.searcher.search(self.current(), _check_question(query), k, documents)
@@ -88,7 +142,15 @@ class KnowledgeService:
         documents, unreadable = self.documents.scan()
         report = builder.build(documents, dense=dense and self.embedder is not None, **kwargs)
         report.skipped = unreadable + report.skipped
+        self._refresh_quietly()
         return report
+
+    def _refresh_quietly(self) -> None:
+        """After this process switched, serve the new generation at once (other processes follow by polling)."""
+        try:
+            self.refresh()
+        except Exception:
+            log.warning("switched, but could not load the new generation yet", exc_info=True)
 
     def up_to_date(self, *, dense: bool = True) -> bool:
         """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""
@@ -118,7 +180,9 @@ class KnowledgeService:
         )
 
     def rollback(self) -> str:
-        return self.generations.rollback()
+        previous = self.generations.rollback()
+        self._refresh_quietly()
+        return previous
 
     def status(self) -> dict[str, Any]:
         gen_id = self.generations.current_id()
@@ -132,7 +196,12 @@ class KnowledgeService:
             }
             for m in self.generations.list()
         ]
-        return {"current": gen_id, "generations": gens}
+        return {
+            "current": gen_id,
+            "serving": self.serving_id(),
+            "generations": gens,
+            "history": self.generations.history(),
+        }
 
 
 def _check_question(text: str) -> str:

