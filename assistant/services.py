@@ -22,6 +22,7 @@ from assistant.index.generations import GenerationManager
 from assistant.jobs.documents import DocumentAdmin
 from assistant.jobs.runner import JobRunner
 from assistant.knowledge import KnowledgeService
+from assistant.reporting.service import ReportService
 from assistant.retrieval.search import HybridSearcher
 from assistant.training_records import TrainingRecords
 
@@ -56,6 +57,7 @@ class PersonalServices:
     library: DocumentAdmin
     asking: AskService
     training: TrainingRecords
+    reports: ReportService
 
     def open(self) -> None:
         """Migrate both table histories and settle jobs a killed process left running; safe on every start."""
@@ -105,6 +107,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     scope = Scope(enrollment)
     audit = AuditLog(factory)
     jobs = JobRunner(factory, core.knowledge)
+    reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
@@ -113,6 +116,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
-        asking=AskService(core.knowledge, enrollment, scope, audit),
+        asking=AskService(core.knowledge, enrollment, scope, audit, reports),
         training=TrainingRecords(factory, scope),
+        reports=reports,
     )

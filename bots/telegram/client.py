@@ -75,6 +75,7 @@ class Answer:
     cadre_code: str | None = None
     statuses: tuple[dict[str, Any], ...] = ()
     status_summary: str | None = None
+    personal: dict[str, Any] | None = None  # the worded personal view (see bots.telegram.personal)
 
     @property
     def linked(self) -> bool:
@@ -92,6 +93,7 @@ class Answer:
             cadre_code=d.get("cadre_code"),
             statuses=tuple(d.get("statuses") or ()),
             status_summary=d.get("status_summary"),
+            personal=d.get("personal"),
         )
 
 
