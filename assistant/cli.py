@@ -162,9 +162,8 @@ def ask(
         return
     result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre)
     if as_json:
-        echo_json(
-            {**answer_to_dict(result.timed), "cadre": result.cadre_code, "statuses": result.statuses, "personal": result.personal}
-        )
+        extra = {"cadre": result.cadre_code, "statuses": result.statuses, "personal": result.personal}
+        echo_json({**answer_to_dict(result.timed), **extra})
         return
     sys.stdout.write(result.timed.answer.text + "\n")
     if result.personal:
@@ -377,11 +376,13 @@ def import_cmd(file: Path) -> None:
 
 # ----------------------------------------------------------------------------------------------- reports
 
-reports_app = typer.Typer(help="Kế hoạch và báo cáo đào tạo của đơn vị (in ra hoặc ghi tệp XLSX/CSV).", no_args_is_help=True)
+reports_app = typer.Typer(
+    help="Kế hoạch và báo cáo đào tạo của đơn vị (in ra hoặc ghi tệp XLSX/CSV).", no_args_is_help=True
+)
 app.add_typer(reports_app, name="reports")
 REPORT_HELP = {
-    "plan": "Kế hoạch đào tạo, bồi dưỡng theo quy định: ai cần học gì, hạn nào, căn cứ điều nào; tổng theo loại khóa và quý.",
-    "levels": "Trình độ lý luận chính trị, quản lý nhà nước so với yêu cầu của chức vụ, chức danh (nơi kho quy định nêu).",
+    "plan": "Kế hoạch đào tạo, bồi dưỡng theo quy định: ai cần học gì, hạn nào, căn cứ điều nào; tổng theo quý.",
+    "levels": "Trình độ lý luận chính trị, quản lý nhà nước so với yêu cầu của chức vụ, chức danh (nơi kho nêu).",
     "overlaps": "Khóa học trùng lặp: cùng người, cùng loại, trùng thời gian; hoặc học lại chứng chỉ đã có.",
     "completed": "Số lượt cán bộ hoàn thành đào tạo, bồi dưỡng theo loại khóa và quý.",
     "succession": "Cán bộ quy hoạch, dự nguồn và những gì còn thiếu theo quy định.",

@@ -162,7 +162,7 @@ class AskOut(BaseModel):
     statuses: list[dict[str, Any]] = Field(default_factory=list, description="Tình trạng các yêu cầu đào tạo liên quan")
     status_summary: str | None = None
     personal: dict[str, Any] | None = Field(
-        None, description="Với từng yêu cầu liên quan: quy định (trích dẫn), hồ sơ ghi gì, còn thiếu gì và hạn, bước tiếp theo"
+        None, description="Với từng yêu cầu liên quan: quy định (trích dẫn), hồ sơ ghi gì, còn thiếu gì, hạn, bước tiếp"
     )
 
 

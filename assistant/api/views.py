@@ -6,8 +6,8 @@ from typing import Any
 
 from assistant.asking import PersonalAnswer
 from assistant.enrollment.service import CadreStatusReport
-from assistant.reporting.personal import PersonalView
 from assistant.presenters import answer_to_dict, status_report_to_dict
+from assistant.reporting.personal import PersonalView
 
 
 def personal_answer(result: PersonalAnswer) -> dict[str, Any]:

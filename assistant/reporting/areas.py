@@ -115,9 +115,11 @@ def rule_areas(rule: Rule) -> set[str]:
             out.add("khoa_hoc")
             out |= {a for t in c.course_types for a in _course_areas(t)}
         elif isinstance(c, QualificationCond):
-            out.add({"education_level": "trinh_do", "political_theory": "llct", "state_management": "qlnn"}.get(
-                c.field, "ngoai_ngu" if c.field == "foreign_language" else "tin_hoc"
-            ))
+            out.add(
+                {"education_level": "trinh_do", "political_theory": "llct", "state_management": "qlnn"}.get(
+                    c.field, "ngoai_ngu" if c.field == "foreign_language" else "tin_hoc"
+                )
+            )
         elif isinstance(c, HoursCond):
             out.add("gio_hoc")
             out |= {a for t in c.course_types for a in _course_areas(t)}

@@ -50,7 +50,11 @@ class CadreFacts:
 
     @property
     def post(self) -> str:
-        rank = f"hạng {self.title_rank}" if self.title_rank and f"hạng {self.title_rank}" not in (self.title_name or "") else ""
+        rank = (
+            f"hạng {self.title_rank}"
+            if self.title_rank and f"hạng {self.title_rank}" not in (self.title_name or "")
+            else ""
+        )
         title = " ".join(x for x in (self.title_name, rank) if x)
         return title or self.position or self.kind_label.lower()
 
@@ -104,7 +108,8 @@ class PersonalView:
     not_shown: int  # applicable requirements left out as unrelated to the question
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        out: dict[str, Any] = _jsonable(asdict(self))
+        return out
 
     @property
     def complete_items(self) -> list[PersonalItem]:
@@ -272,7 +277,10 @@ def _record_sentence(
     held = []
     fields = dict.fromkeys(c.field for c in (qualification_conditions(rule) if rule else []))
     for f in fields:
-        if any(ln.kind == "qualification" and ln.label and f in FIELD_LABELS and ln.text.startswith(FIELD_LABELS[f]) for ln in lines):
+        if any(
+            ln.kind == "qualification" and ln.label and f in FIELD_LABELS and ln.text.startswith(FIELD_LABELS[f])
+            for ln in lines
+        ):
             continue
         major = cadre.qualifications.get("education_major") if f == "education_level" else None
         value = level_label(f, cadre.qualifications.get(f)) or "chưa ghi"
@@ -303,23 +311,25 @@ def _gap_sentence(s: RequirementStatus, rule: Rule | None, subject: str, names: 
     return f"{who}: {s.status_label.lower()} — {s.detail}."
 
 
-def _upcoming(rule: Rule, course_types: Sequence[str], catalog: Sequence[CatalogCourse], as_of: date) -> list[CatalogCourse]:
+def _upcoming(
+    rule: Rule, course_types: Sequence[str], catalog: Sequence[CatalogCourse], as_of: date
+) -> list[CatalogCourse]:
     certs = set(certificate_types(rule))
     fits = [
         c
         for c in catalog
-        if c.start_date and c.start_date >= as_of and ((certs and c.certificate_type in certs) or (not certs and c.course_type in course_types))
+        if c.start_date
+        and c.start_date >= as_of
+        and ((certs and c.certificate_type in certs) or (not certs and c.course_type in course_types))
     ]
     return sorted(fits, key=lambda c: (c.start_date or as_of, c.code))[:2]
 
 
-def _next_step(
-    s: RequirementStatus, rule: Rule | None, labels: Sequence[str], courses: Sequence[CatalogCourse]
-) -> str:
+def _next_step(s: RequirementStatus, rule: Rule | None, labels: Sequence[str], courses: Sequence[CatalogCourse]) -> str:
     if s.status in _DONE:
         return "Không cần học thêm cho yêu cầu này."
     if rule is not None and is_commitment_rule(rule):
-        return "Tiếp tục làm việc đến hết thời gian cam kết; nếu thôi việc trước hạn, chi phí đào tạo được xử lý theo quy định đã trích."
+        return "Tiếp tục làm việc đến hết thời gian cam kết (xem quy định đã trích)."
     running = [e.label.removeprefix("Đang học: ") for e in s.evidence if e.kind == "enrollment" and not e.counts]
     if s.status in _RUNNING and running:
         return f"Hoàn thành khóa đang học ({'; '.join(dict.fromkeys(running))}) và bổ sung chứng chỉ/kết quả vào hồ sơ."
@@ -368,7 +378,9 @@ def build_item(
     )
 
 
-def coverage_note(cadre: CadreFacts, audience: Audience, applicable: Sequence[RequirementStatus], rules: RuleSet) -> str | None:
+def coverage_note(
+    cadre: CadreFacts, audience: Audience, applicable: Sequence[RequirementStatus], rules: RuleSet
+) -> str | None:
     """The plain sentence for a person the rules do not cover (a commitment alone is not a training standard)."""
     by_id = {r.id: r for r in rules.rules}
     standards = [s for s in applicable if (r := by_id.get(s.rule_id)) is not None and not is_commitment_rule(r)]
@@ -381,7 +393,9 @@ def coverage_note(cadre: CadreFacts, audience: Audience, applicable: Sequence[Re
 def _lead(subject: str, as_of: date, items: Sequence[PersonalItem], not_shown: int, asked: bool) -> str:
     head = f"Theo hồ sơ của {subject} (tính đến {_d(as_of)})"
     if not items and asked:
-        return head + ", không có yêu cầu đào tạo, bồi dưỡng nào trong kho quy định liên quan trực tiếp đến câu hỏi này."
+        return (
+            head + ", không có yêu cầu đào tạo, bồi dưỡng nào trong kho quy định liên quan trực tiếp đến câu hỏi này."
+        )
     if not items:
         return head + ", chưa có yêu cầu đào tạo, bồi dưỡng nào trong kho quy định áp dụng."
     counts: dict[str, int] = {}
@@ -412,7 +426,15 @@ def build_view(
     note = coverage_note(cadre, audience, applicable, rules)
     not_shown = len(applicable) - len(chosen)
     return PersonalView(
-        cadre.code, cadre.full_name, audience, subject, as_of, _lead(subject, as_of, items, not_shown, question is not None), note, items, not_shown
+        cadre.code,
+        cadre.full_name,
+        audience,
+        subject,
+        as_of,
+        _lead(subject, as_of, items, not_shown, question is not None),
+        note,
+        items,
+        not_shown,
     )
 
 

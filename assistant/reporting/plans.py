@@ -117,7 +117,9 @@ def _suggest(rule: Rule, course_types: Sequence[str], catalog: Sequence[CatalogC
     fits = [
         c
         for c in catalog
-        if c.start_date and c.start_date >= start and (c.certificate_type in certs if certs else c.course_type in course_types)
+        if c.start_date
+        and c.start_date >= start
+        and (c.certificate_type in certs if certs else c.course_type in course_types)
     ]
     fits.sort(key=lambda c: (c.start_date or start, c.code))
     return f"{fits[0].name} ({fits[0].code}, từ {_d(fits[0].start_date)})" if fits else ""
@@ -173,7 +175,9 @@ def training_plan(
         rows.sort(key=lambda r: (r.due_date or date.max, r.unit_name, r.full_name))
         quote = rule.legal_basis[0].quote
         groups.append(
-            PlanGroup(rule_id, rule.title, rows[0].requirement, rule.citation, quote, rows[0].course_type_label, tuple(rows))
+            PlanGroup(
+                rule_id, rule.title, rows[0].requirement, rule.citation, quote, rows[0].course_type_label, tuple(rows)
+            )
         )
     groups.sort(key=lambda g: (-len(g.rows), g.rule_id))
     columns = (*cols, NO_DUE)
@@ -213,9 +217,13 @@ class LevelReport:
 
 
 def _level_field(rule: Rule) -> list[str]:
-    fields = [c.field for c in qualification_conditions(rule) if c.field in ("political_theory", "state_management")]
+    fields: list[str] = [
+        c.field for c in qualification_conditions(rule) if c.field in ("political_theory", "state_management")
+    ]
     areas = rule_areas(rule)
-    fields += [f for f, a in (("political_theory", "llct"), ("state_management", "qlnn")) if a in areas and f not in fields]
+    fields += [
+        f for f, a in (("political_theory", "llct"), ("state_management", "qlnn")) if a in areas and f not in fields
+    ]
     return fields
 
 
@@ -234,7 +242,9 @@ def level_gaps(people: Sequence[Person], rules: RuleSet) -> LevelReport:
             rules_here = [
                 (s, by_id[s.rule_id])
                 for s in p.statuses
-                if s.rule_id in by_id and fname in _level_field(by_id[s.rule_id]) and s.status is not Status.NOT_APPLICABLE
+                if s.rule_id in by_id
+                and fname in _level_field(by_id[s.rule_id])
+                and s.status is not Status.NOT_APPLICABLE
             ]
             if rules_here:
                 with_rule[key] += 1
@@ -372,7 +382,9 @@ class CompletedCounts:
     abroad: int
 
 
-def completed_counts(people: Sequence[Person], period_start: date, period_end: date, abroad_codes: set[str]) -> CompletedCounts:
+def completed_counts(
+    people: Sequence[Person], period_start: date, period_end: date, abroad_codes: set[str]
+) -> CompletedCounts:
     """Completed training in the period, counted as the province does: lượt cán bộ (one per completion) and people."""
     cols = tuple(quarters(period_start, period_end))
     per_type: dict[str, Counter[str]] = defaultdict(Counter)
@@ -399,7 +411,9 @@ def completed_counts(people: Sequence[Person], period_start: date, period_end: d
         for label, c in sorted(per_type.items())
     )
     by_kind = tuple((k, n, len(people_kind[k])) for k, n in sorted(per_kind.items()))
-    return CompletedCounts(period_start, period_end, cols, by_type, by_kind, sum(per_kind.values()), len(everyone), abroad)
+    return CompletedCounts(
+        period_start, period_end, cols, by_type, by_kind, sum(per_kind.values()), len(everyone), abroad
+    )
 
 
 # ----------------------------------------------------------------------------------------------- (e) succession

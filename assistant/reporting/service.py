@@ -90,7 +90,11 @@ class Export:
 
 
 def _post(cadre: Cadre) -> str:
-    rank = f"hạng {cadre.title_rank}" if cadre.title_rank and f"hạng {cadre.title_rank}" not in (cadre.title_name or "") else ""
+    rank = (
+        f"hạng {cadre.title_rank}"
+        if cadre.title_rank and f"hạng {cadre.title_rank}" not in (cadre.title_name or "")
+        else ""
+    )
     title = " ".join(x for x in (cadre.title_name, rank) if x)
     return ", ".join(x for x in (cadre.position, title) if x) or KIND_LABELS[cadre.kind.value]
 
@@ -227,7 +231,10 @@ class ReportService:
             out = []
             for root in roots:
                 base = len(tree.path(root.id))
-                out += [ScopeUnit(u.code, u.name, u.level.value, len(tree.path(u.id)) - base) for u in tree.subtree(root.code)]
+                out += [
+                    ScopeUnit(u.code, u.name, u.level.value, len(tree.path(u.id)) - base)
+                    for u in tree.subtree(root.code)
+                ]
             return out
 
     def view(self, p: Principal, kind: str, unit_code: str, period: Period, as_of: date | None = None) -> ReportView:
@@ -238,7 +245,9 @@ class ReportService:
         with self._sessions() as s:
             unit = UnitTree.load(s).get(unit_code.strip())
         label = f"{unit.name} ({unit.code})"
-        return ReportView(kind, unit.code, unit.name, f"{tables.TITLES[kind]} — {label}", tables.sheets(kind, report, label))
+        return ReportView(
+            kind, unit.code, unit.name, f"{tables.TITLES[kind]} — {label}", tables.sheets(kind, report, label)
+        )
 
     def export(
         self, p: Principal, kind: str, unit_code: str, period: Period, fmt: str, as_of: date | None = None
@@ -324,7 +333,9 @@ def personal_coverage(
         view = reports.personal_view(me, code, question=question, as_of=as_of)
         if view.coverage_note:
             counts["uncovered"] += 1
-            counts["uncovered_told"] += view.coverage_note.startswith("Kho quy định chưa có tiêu chuẩn đào tạo, bồi dưỡng")
+            counts["uncovered_told"] += view.coverage_note.startswith(
+                "Kho quy định chưa có tiêu chuẩn đào tạo, bồi dưỡng"
+            )
             continue
         counts["covered"] += 1
         if view.items and len(view.complete_items) == len(view.items):
@@ -335,4 +346,3 @@ def personal_coverage(
             counts["with_gap"] += 1
     share = counts["complete"] / counts["covered"] if counts["covered"] else 0.0
     return {**counts, "complete_share": round(share, 4), "incomplete": incomplete[:50], "question": question}
-

@@ -112,7 +112,9 @@ def plan_sheets(r: plans.TrainingPlan, unit: str) -> list[Sheet]:
             head,
         ),
         Sheet("Tổng hợp", "Tổng hợp theo loại khóa học và quý", ("Loại khóa học", *r.columns, "Tổng"), totals),
-        Sheet("Theo yêu cầu", "Theo từng yêu cầu", ("Yêu cầu", "Căn cứ", "Trích dẫn", "Loại khóa học", "Số người"), groups),
+        Sheet(
+            "Theo yêu cầu", "Theo từng yêu cầu", ("Yêu cầu", "Căn cứ", "Trích dẫn", "Loại khóa học", "Số người"), groups
+        ),
     ]
 
 
@@ -138,7 +140,18 @@ def level_sheets(r: plans.LevelReport, unit: str) -> list[Sheet]:
         Sheet(
             "Chênh lệch",
             TITLES["levels"],
-            ("Lĩnh vực", "Mã cán bộ", "Họ và tên", "Đơn vị", "Chức vụ, chức danh", "Trình độ hiện có", "Yêu cầu", "Tình trạng", "Hạn", "Căn cứ"),
+            (
+                "Lĩnh vực",
+                "Mã cán bộ",
+                "Họ và tên",
+                "Đơn vị",
+                "Chức vụ, chức danh",
+                "Trình độ hiện có",
+                "Yêu cầu",
+                "Tình trạng",
+                "Hạn",
+                "Căn cứ",
+            ),
             gaps,
             note,
         ),
@@ -153,22 +166,43 @@ def level_sheets(r: plans.LevelReport, unit: str) -> list[Sheet]:
 
 def overlap_sheets(r: Sequence[plans.Overlap], unit: str) -> list[Sheet]:
     rows = tuple(
-        (o.kind, o.cadre_code, o.full_name, o.unit_name, o.course_type_label, o.course, o.course_dates, o.other, o.other_dates)
+        (
+            o.kind,
+            o.cadre_code,
+            o.full_name,
+            o.unit_name,
+            o.course_type_label,
+            o.course,
+            o.course_dates,
+            o.other,
+            o.other_dates,
+        )
         for o in r
     )
     note = f"{unit}. Cùng một người học các khóa cùng loại trùng thời gian, hoặc học lại để lấy chứng chỉ đã có."
-    headers = ("Loại trùng lặp", "Mã cán bộ", "Họ và tên", "Đơn vị", "Loại khóa học", "Khóa học", "Thời gian", "Trùng với", "Thời gian / ngày cấp")
+    headers = (
+        "Loại trùng lặp",
+        "Mã cán bộ",
+        "Họ và tên",
+        "Đơn vị",
+        "Loại khóa học",
+        "Khóa học",
+        "Thời gian",
+        "Trùng với",
+        "Thời gian / ngày cấp",
+    )
     return [Sheet("Trùng lặp", TITLES["overlaps"], headers, rows, note)]
 
 
 def completed_sheets(r: plans.CompletedCounts, unit: str) -> list[Sheet]:
-    note = (
-        f"{unit}, kỳ {_period(r.period_start, r.period_end)}: {r.total} lượt, {r.people} người"
-        + (f", trong đó {r.abroad} lượt ở nước ngoài." if r.abroad else ".")
+    note = f"{unit}, kỳ {_period(r.period_start, r.period_end)}: {r.total} lượt, {r.people} người" + (
+        f", trong đó {r.abroad} lượt ở nước ngoài." if r.abroad else "."
     )
     by_type = tuple((label, *per_q, total, people) for label, per_q, total, people in r.by_type)
     if r.by_type:
-        by_type += (("Tổng cộng", *(sum(t[1][i] for t in r.by_type) for i in range(len(r.columns))), r.total, r.people),)
+        by_type += (
+            ("Tổng cộng", *(sum(t[1][i] for t in r.by_type) for i in range(len(r.columns))), r.total, r.people),
+        )
     return [
         Sheet("Theo loại", TITLES["completed"], ("Loại khóa học", *r.columns, "Tổng lượt", "Số người"), by_type, note),
         Sheet("Theo đối tượng", "Theo đối tượng", ("Đối tượng", "Số lượt", "Số người"), tuple(r.by_kind)),
@@ -186,7 +220,9 @@ def succession_sheets(r: plans.SuccessionReport, unit: str) -> list[Sheet]:
             s.target,
             s.political_theory,
             s.state_management,
-            "\n".join(s.lacking) if s.lacking else ("Không còn thiếu yêu cầu nào" if s.covered else "Kho quy định chưa có tiêu chuẩn cho chức danh này"),
+            "\n".join(s.lacking)
+            if s.lacking
+            else ("Không còn thiếu yêu cầu nào" if s.covered else "Kho quy định chưa có tiêu chuẩn cho chức danh này"),
             s.met,
         )
         for s in r.rows
@@ -232,7 +268,9 @@ def sheets_to_text(items: Sequence[Sheet]) -> str:
         if not s.rows:
             out.append("(không có dòng nào)")
         for r in s.rows:
-            out.append(" | ".join(f"{h}: {_cell(v)}" for h, v in zip(s.headers, r, strict=False) if v not in ("", None)))
+            out.append(
+                " | ".join(f"{h}: {_cell(v)}" for h, v in zip(s.headers, r, strict=False) if v not in ("", None))
+            )
         out.append("")
     return "\n".join(out)
 

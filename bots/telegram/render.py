@@ -116,8 +116,12 @@ def status_blocks(report: Mapping[str, Any]) -> list[str]:
         "\n".join(map(status_line, statuses)) if statuses else "Chưa có yêu cầu nào trong bộ quy tắc áp dụng."
     )
     if report.get("personal"):  # the worded view: requirement, record, gap and next step for each
-        return [who, *personal_blocks(report["personal"], heading="<b>Các yêu cầu</b>"),
-                _enrollments_block(report.get("enrollments", [])), _deadlines_block(statuses)]
+        return [
+            who,
+            *personal_blocks(report["personal"], heading="<b>Các yêu cầu</b>"),
+            _enrollments_block(report.get("enrollments", [])),
+            _deadlines_block(statuses),
+        ]
     return [who, requirements, _enrollments_block(report.get("enrollments", [])), _deadlines_block(statuses)]
 
 

@@ -15,7 +15,12 @@ from assistant.reporting.service import Period
 router = APIRouter(tags=["reports"])
 Kind = Annotated[
     Literal["plan", "levels", "overlaps", "completed", "succession"],
-    Path(description="plan: kế hoạch theo quy định; levels: LLCT/QLNN; overlaps: trùng lặp; completed: số lượt; succession: quy hoạch, dự nguồn"),
+    Path(
+        description=(
+            "plan: kế hoạch theo quy định; levels: LLCT/QLNN; overlaps: trùng lặp; completed: số lượt; "
+            "succession: quy hoạch, dự nguồn"
+        )
+    ),
 ]
 Unit = Annotated[str | None, Query(max_length=64, description="Mã đơn vị (mặc định: đơn vị của HR)")]
 Year = Annotated[int | None, Query(ge=1990, le=2100, description="Năm của kỳ báo cáo (mặc định: năm nay)")]
@@ -82,4 +87,6 @@ def export(
 ) -> Response:
     period = _period(personal, year, start, end)
     out = personal.reports.export(caller, kind, unit or caller.unit_code or "", period, format, as_of)
-    return Response(out.data, media_type=out.media_type, headers={"content-disposition": f'attachment; filename="{out.filename}"'})
+    return Response(
+        out.data, media_type=out.media_type, headers={"content-disposition": f'attachment; filename="{out.filename}"'}
+    )
