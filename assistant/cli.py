@@ -182,8 +182,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 @app.command("eval")
 @handles_errors
 def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Evaluate retrieval and abstention on questions with gold articles."""
-    from assistant.services.evaluation import evaluate, load_questions
+    """Evaluate on gold questions: articles (retrieval, abstention) or clauses (the answers themselves)."""
+    from assistant.answer.grading import is_clause_level
+    from assistant.services.evaluation import evaluate, evaluate_answers, load_questions
 
     rows = load_questions(file)
     svc = services()
@@ -195,12 +196,44 @@ def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = Fals
             done += 1
             update("eval", done, len(rows))
 
-        result = evaluate(svc.knowledge, rows, progress=step)
+        clause_level = bool(rows) and is_clause_level(rows[0])
+        result = (evaluate_answers if clause_level else evaluate)(svc.knowledge, rows, progress=step)
     if as_json:
         echo_json(result)
         return
+    if clause_level:
+        sys.stdout.write(answers_table(result) + "\n")
+        return
     table = {k: v for k, v in result.items() if k != "questions"}
     echo_json(table)
+
+
+ANSWER_COLUMNS = (
+    ("fact", "fact_hit"),
+    ("lead", "lead_fact_hit"),
+    ("clause", "clause_hit"),
+    ("point", "point_hit"),
+    ("article", "article_hit"),
+    ("abst.unans", "abstention_on_unanswerable"),
+    ("false.abst", "false_abstentions"),
+    ("warning", "warning_hit"),
+    ("len.med", "answer_len_median"),
+    ("len.p90", "answer_len_p90"),
+)
+
+
+def answers_table(result: dict[str, Any]) -> str:
+    """The clause-level summary as a fixed-width table: one row overall, one per kind."""
+    rows = [("all", result["summary"])] + list(result["by_kind"].items())
+    head = f"{'kind':<14}{'n':>4}" + "".join(f"{c:>11}" for c, _ in ANSWER_COLUMNS)
+
+    def cell(v: Any) -> str:
+        return f"{'—' if v is None else v:>11}"
+
+    lines = [head] + [f"{k:<14}{s['n']:>4}" + "".join(cell(s[key]) for _, key in ANSWER_COLUMNS) for k, s in rows]
+    lat = result.get("latency_ms", {})
+    lines.append(f"latency ms: p50 {lat.get('p50')}, p95 {lat.get('p95')}")
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------------------- accounts

