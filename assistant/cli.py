@@ -137,9 +137,8 @@ def index_status() -> None:
 @index_app.command("rollback")
 @handles_errors
 def index_rollback() -> None:
-    """Switch back to the generation the current one replaced."""
-    gen = services().knowledge.rollback()
-    console.print(f"Đã quay lui về thế hệ chỉ mục {gen}.")
+    """Switch back to the generation the current one replaced, and make the document set match it."""
+    console.print(_personal().library.rollback(OPERATOR)["message"])
 
 
 @app.command()
