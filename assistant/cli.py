@@ -26,6 +26,8 @@ corpus_app = typer.Typer(help="Kho văn bản: nhập từ nguồn.", no_args_is
 index_app = typer.Typer(help="Chỉ mục: xây dựng, cập nhật, trạng thái, quay lui.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(index_app, name="index")
+db_app = typer.Typer(help="Cơ sở dữ liệu: nâng cấp lược đồ.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 OPERATOR = Principal("cli:operator", role=Role.ADMIN)  # whoever runs the CLI on the server administers it
 F = TypeVar("F", bound=Callable[..., Any])
@@ -169,13 +171,34 @@ def ask(
 
 @app.command()
 @handles_errors
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Start the HTTP API."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Số tiến trình API (cùng cơ sở dữ liệu).")] = 1,
+) -> None:
+    """Start the HTTP API; with --workers N, N processes share the port (migrations run once, before them)."""
     import uvicorn
 
     from assistant.api.app import create_app
 
-    uvicorn.run(create_app(services()), host=host, port=port)
+    svc = services()
+    if workers == 1:
+        uvicorn.run(create_app(svc), host=host, port=port)
+        return
+    if svc.personal is not None:
+        svc.personal.migrate()
+        svc.personal.engine.dispose()
+    uvicorn.run("assistant.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers)
+
+
+@db_app.command("upgrade")
+@handles_errors
+def db_upgrade() -> None:
+    """Bring the database schema to the newest migration (once, even if several processes run it together)."""
+    svc = services()
+    assert svc.personal is not None
+    svc.personal.migrate()
+    console.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
 
 @app.command("eval")

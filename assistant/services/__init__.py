@@ -20,6 +20,7 @@ from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
+from assistant.ops.locks import cluster_lock
 from assistant.retrieval.search import HybridSearcher
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
@@ -58,10 +59,17 @@ class PersonalServices:
     asking: AskService
     training: TrainingRecords
 
+    def migrate(self) -> None:
+        """Bring both table histories to their newest migration, once however many processes start together:
+        the first takes the migration lock (a PostgreSQL advisory lock, a file lock on SQLite), the others wait
+        for it and then find nothing left to do."""
+        with cluster_lock(self.engine, "migrations"):
+            init_db(self.engine)
+            init_app_db(self.engine)
+
     def open(self) -> None:
-        """Migrate both table histories and settle jobs a killed process left running; safe on every start."""
-        init_db(self.engine)
-        init_app_db(self.engine)
+        """Migrate and settle jobs a killed process left running; safe on every start."""
+        self.migrate()
         self.jobs.recover()
 
 
