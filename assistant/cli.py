@@ -152,7 +152,7 @@ def ask(
     cadre: Annotated[str | None, typer.Option(help="Mã cán bộ: kèm tình trạng đào tạo của người này")] = None,
 ) -> None:
     """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
-    from assistant.presenters import answer_to_dict
+    from assistant.services.views import answer_to_dict
 
     if cadre is None:
         timed = services().knowledge.ask(question, documents=doc)
@@ -211,7 +211,7 @@ def db_upgrade() -> None:
 def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Evaluate on gold questions: articles (retrieval, abstention) or clauses (the answers themselves)."""
     from assistant.answer.grading import is_clause_level
-    from assistant.evaluation import evaluate, evaluate_answers, load_questions
+    from assistant.services.evaluation import evaluate, evaluate_answers, load_questions
 
     rows = load_questions(file)
     svc = services()
@@ -343,8 +343,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A cadre's training requirements: met, in progress, missing or overdue, each with its legal basis."""
-    from assistant.presenters import status_report_to_dict
     from assistant.reporting.personal import view_to_text
+    from assistant.services.views import status_report_to_dict
 
     personal = _personal()
     view = personal.reports.personal_view(OPERATOR, code, as_of=_date(as_of))
@@ -401,8 +401,8 @@ def _report_command(kind: str) -> None:
         output: Annotated[Path | None, typer.Option(help="Ghi tệp .xlsx hoặc .csv thay vì in ra")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
-        from assistant.reporting.service import Period
         from assistant.reporting.tables import sheets_to_text
+        from assistant.services.reports import Period
 
         reports = _personal().reports
         period = Period.of(_date(start), _date(end), year, reports.today())
@@ -436,7 +436,7 @@ def personal_coverage(
 ) -> None:
     """For every cadre of the unit, the personal answer to the question: how many are covered by a rule, and how
     many answers name requirement (quoted, cited), record evidence, gap and next step."""
-    from assistant.reporting.service import personal_coverage as measure
+    from assistant.services.reports import personal_coverage as measure
 
     echo_json(measure(_personal().reports, OPERATOR, unit, question, _date(as_of)))
 

