@@ -132,7 +132,8 @@ class EmbeddingCache:
             from assistant.errors import IndexWriteFailed
 
             raise IndexWriteFailed(
-                f"Bộ nhớ đệm vector {self.path} chỉ đọc: không thể xây dựng chỉ mục mới; chỉ mục đang phục vụ giữ nguyên."
+                f"Bộ nhớ đệm vector {self.path} chỉ đọc: không thể xây dựng chỉ mục mới; "
+                "chỉ mục đang phục vụ giữ nguyên."
             )
 
     @staticmethod

@@ -11,16 +11,21 @@ from pydantic import ConfigDict
 
 
 class RegulationRetriever(BaseRetriever):
-    """Hybrid search over the serving generation; each result carries its legal citation."""
+    """Hybrid search over the serving generation; each result carries its legal citation.
+
+    `k` set on the retriever is the default; `invoke(query, k=1)` asks for another number of passages.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    knowledge: Any  # assistant.knowledge.KnowledgeService (Any keeps pydantic from inspecting it)
+    knowledge: Any  # assistant.services.knowledge.KnowledgeService (Any keeps pydantic from inspecting it)
     k: int = 5
     documents: list[str] | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.knowledge.search(query, k=self.k, documents=self.documents)
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        hits = self.knowledge.search(query, k=k or self.k, documents=self.documents)
         return [
             LCDocument(
                 page_content=h.unit.text,

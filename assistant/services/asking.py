@@ -8,18 +8,17 @@ bear on the answer's hits are added. Every answer is logged with exactly what wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
-from assistant.audit.service import AuditLog
-from assistant.enrollment.engine import RequirementStatus
+from assistant.audit.service import AuditLog, LoggedAnswer, RatedAnswer
 from assistant.enrollment.service import EnrollmentService, render_status_summary
 from assistant.errors import NotFound
-from assistant.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.views import status_to_dict
 
 
 @dataclass
@@ -28,26 +27,6 @@ class PersonalAnswer:
     cadre_code: str | None = None
     statuses: list[dict[str, Any]] = field(default_factory=list)
     status_summary: str | None = None
-
-
-def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
-    """JSON-ready view of one requirement status; also the snapshot kept in the answer log."""
-    data = asdict(s)
-    data["status"] = s.status.value
-    data["status_label"] = s.status_label
-    out: dict[str, Any] = jsonable(data)
-    return out
-
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, tuples as lists, recursively: ready for JSON."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 class AskService:
@@ -80,6 +59,19 @@ class AskService:
             statuses=result.statuses,
         )
         return result
+
+    def feedback(self, p: Principal, trace_id: str, helpful: bool, comment: str = "") -> bool:
+        """Rate one's own answer; a second vote changes the first. True when an earlier vote was changed."""
+        return self.audit.feedback(p, trace_id, helpful, comment)
+
+    def own_answer(self, p: Principal, trace_id: str) -> LoggedAnswer:
+        """An answer given to `p` (its cited units), e.g. for a Telegram button pressed after a bot restart."""
+        return self.audit.own_answer(p, trace_id)
+
+    def feedback_list(self, p: Principal, limit: int = 100, helpful: bool | None = None) -> list[RatedAnswer]:
+        """Administrators read what users thought of answers, each with the answer it rates."""
+        self.scope.require_role(p, Role.ADMIN)
+        return self.audit.feedback_list(limit, helpful)
 
     def _target(self, p: Principal, cadre_code: str | None) -> str | None:
         """Whose statuses to show: the named cadre (checked against scope) or the asking cadre themselves."""
