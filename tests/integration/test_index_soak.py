@@ -19,18 +19,6 @@ def threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def chroma_files() -> int:
-    """Open descriptors on generation folders (a leak shows as handles on pruned generations)."""
-    n = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            if "/generations/" in os.readlink(f"/proc/self/fd/{fd}"):
-                n += 1
-        except OSError:
-            continue
-    return n
-
-
 def rebuild(services, i: int) -> None:  # type: ignore[no-untyped-def]
     services.documents.put(Document(number=f"{900 + i}/2099/TT-SOAK", doc_type="Thông tư", title=f"thử {i}"))
     services.knowledge.build()
@@ -45,8 +33,22 @@ def test_rebuilds_leave_threads_and_open_files_flat(built):  # type: ignore[no-u
         rebuild(built, i)
     assert open_files() <= files + 2, (files, open_files())
     assert threads() <= tasks + 2, (tasks, threads())
-    assert chroma_files() <= 12  # the serving generation's handles only, never those of pruned ones
-    assert len(list(Path(built.settings.paths.index_dir, "generations").iterdir())) <= 3
+    index_dir = built.settings.paths.index_dir
+    serving = str(index_dir / "generations" / built.generations.current_id())
+    leaked = [
+        target
+        for fd in os.listdir("/proc/self/fd")
+        if (target := _link(fd)).startswith(str(index_dir / "generations")) and not target.startswith(serving)
+    ]
+    assert not leaked  # handles on the serving generation only, never on retired or pruned ones
+    assert len(list((index_dir / "generations").iterdir())) <= 3
+
+
+def _link(fd: str) -> str:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
 
 
 def test_a_switch_never_closes_a_generation_under_an_ask(built):  # type: ignore[no-untyped-def]
