@@ -26,6 +26,8 @@ corpus_app = typer.Typer(help="Kho văn bản: nhập từ nguồn.", no_args_is
 index_app = typer.Typer(help="Chỉ mục: xây dựng, cập nhật, trạng thái, quay lui.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(index_app, name="index")
+db_app = typer.Typer(help="Cơ sở dữ liệu: nâng cấp lược đồ.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 OPERATOR = Principal("cli:operator", role=Role.ADMIN)  # whoever runs the CLI on the server administers it
 F = TypeVar("F", bound=Callable[..., Any])
@@ -150,7 +152,7 @@ def ask(
     cadre: Annotated[str | None, typer.Option(help="Mã cán bộ: kèm tình trạng đào tạo của người này")] = None,
 ) -> None:
     """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
-    from assistant.presenters import answer_to_dict
+    from assistant.services.views import answer_to_dict
 
     if cadre is None:
         timed = services().knowledge.ask(question, documents=doc)
@@ -169,13 +171,34 @@ def ask(
 
 @app.command()
 @handles_errors
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Start the HTTP API."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Số tiến trình API (cùng cơ sở dữ liệu).")] = 1,
+) -> None:
+    """Start the HTTP API; with --workers N, N processes share the port (migrations run once, before them)."""
     import uvicorn
 
     from assistant.api.app import create_app
 
-    uvicorn.run(create_app(services()), host=host, port=port)
+    svc = services()
+    if workers == 1:
+        uvicorn.run(create_app(svc), host=host, port=port)
+        return
+    if svc.personal is not None:
+        svc.personal.migrate()
+        svc.personal.engine.dispose()
+    uvicorn.run("assistant.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers)
+
+
+@db_app.command("upgrade")
+@handles_errors
+def db_upgrade() -> None:
+    """Bring the database schema to the newest migration (once, even if several processes run it together)."""
+    svc = services()
+    assert svc.personal is not None
+    svc.personal.migrate()
+    console.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
 
 @app.command("eval")
@@ -183,7 +206,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Evaluate on gold questions: articles (retrieval, abstention) or clauses (the answers themselves)."""
     from assistant.answer.grading import is_clause_level
-    from assistant.evaluation import evaluate, evaluate_answers, load_questions
+    from assistant.services.evaluation import evaluate, evaluate_answers, load_questions
 
     rows = load_questions(file)
     svc = services()
@@ -315,7 +338,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A cadre's training requirements: met, in progress, missing or overdue, each with its legal basis."""
-    from assistant.presenters import status_report_to_dict, status_report_to_text
+    from assistant.services.views import status_report_to_dict, status_report_to_text
 
     report = _personal().enrollment.cadre_status(code, as_of=_date(as_of))
     if as_json:

@@ -113,3 +113,11 @@ def document_invalid_json(app: FastAPI) -> None:
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def app_from_environment() -> FastAPI:
+    """The app built from the environment's settings: the factory each `assistant serve --workers N` process runs."""
+    from assistant.config import Settings
+    from assistant.services import build_services
+
+    return create_app(build_services(Settings()))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import AskOut, AskRequest, FeedbackRequest, OkOut, OwnAnswerOut, errors
-from assistant.api.views import personal_answer
+from assistant.services.views import personal_answer
 
 router = APIRouter(tags=["ask"])
 

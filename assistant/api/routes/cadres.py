@@ -22,9 +22,9 @@ from assistant.api.schemas import (
     UnitOut,
     errors,
 )
-from assistant.api.views import cadre_status
 from assistant.enrollment.errors import ImportRejected
 from assistant.errors import InvalidInput
+from assistant.services.views import cadre_status
 
 router = APIRouter(tags=["cadres"])
 Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-0001"])]

@@ -8,18 +8,17 @@ bear on the answer's hits are added. Every answer is logged with exactly what wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog, LoggedAnswer, RatedAnswer
-from assistant.enrollment.engine import RequirementStatus
 from assistant.enrollment.service import EnrollmentService, render_status_summary
 from assistant.errors import NotFound
-from assistant.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.views import status_to_dict
 
 
 @dataclass
@@ -28,26 +27,6 @@ class PersonalAnswer:
     cadre_code: str | None = None
     statuses: list[dict[str, Any]] = field(default_factory=list)
     status_summary: str | None = None
-
-
-def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
-    """JSON-ready view of one requirement status; also the snapshot kept in the answer log."""
-    data = asdict(s)
-    data["status"] = s.status.value
-    data["status_label"] = s.status_label
-    out: dict[str, Any] = jsonable(data)
-    return out
-
-
-def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, tuples as lists, recursively: ready for JSON."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 class AskService:

@@ -19,13 +19,13 @@ from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog
-from assistant.documents import DocumentRepository
 from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.ingest import apply_overrides, parse_document
+from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.models import Upload
 from assistant.jobs.runner import JobRunner, JobView
-from assistant.knowledge import KnowledgeService
+from assistant.services.knowledge import KnowledgeService
 from assistant.text import normalize_doc_number
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -1,15 +1,39 @@
-"""Plain-data views of domain results, shared by the CLI's --json and the API."""
+"""Plain-data views of domain results: one shape for the API, the CLI's --json and the bot."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from assistant.asking import jsonable, status_to_dict
 from assistant.domain import STATUS_LABELS, DocStatus
-from assistant.enrollment.service import CadreStatusReport
+from assistant.enrollment.engine import RequirementStatus
+from assistant.enrollment.service import CadreStatusReport, render_status_summary
 from assistant.index.units import IndexUnit
-from assistant.knowledge import TimedAnswer
+from assistant.services.knowledge import TimedAnswer
+
+if TYPE_CHECKING:  # asking imports this module for status_to_dict
+    from assistant.services.asking import PersonalAnswer
+
+
+def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
+    """JSON-ready view of one requirement status; also the snapshot kept in the answer log."""
+    data = asdict(s)
+    data["status"] = s.status.value
+    data["status_label"] = s.status_label
+    out: dict[str, Any] = jsonable(data)
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, tuples as lists, recursively: ready for JSON."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
@@ -82,3 +106,16 @@ def status_report_to_text(report: CadreStatusReport) -> str:
             lines.append(f"  {e.course_name} — {e.status_label}")
     return "\n".join(lines)
 
+
+def personal_answer(result: PersonalAnswer) -> dict[str, Any]:
+    """POST /ask's body: the answer's view plus the asker's (or named cadre's) relevant statuses."""
+    return {
+        **answer_to_dict(result.timed),
+        "cadre_code": result.cadre_code,
+        "statuses": result.statuses,
+        "status_summary": result.status_summary,
+    }
+
+
+def cadre_status(report: CadreStatusReport) -> dict[str, Any]:
+    return {**status_report_to_dict(report), "summary": render_status_summary(report.statuses)}

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
-from assistant.documents import DocumentRepository
 from assistant.errors import InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit, document_hash
+from assistant.ingest.repository import DocumentRepository
 from assistant.retrieval.search import Hit, HybridSearcher
 
 MAX_QUESTION_CHARS = 2000
