@@ -43,6 +43,12 @@ def handles_errors(fn: F) -> F:
         except AssistantError as e:
             console.print(f"[red]Lỗi:[/red] {e.message}")
             raise typer.Exit(1) from e
+        except OSError as e:  # disk full, read-only directory, missing file: one sentence, no traceback
+            from assistant.errors import storage_message
+
+            where = f" ({e.filename})" if e.filename else ""
+            console.print(f"[red]Lỗi:[/red] {storage_message(e, 'hoàn tất lệnh')}{where}")
+            raise typer.Exit(1) from e
 
     return wrapper  # type: ignore[return-value]
 

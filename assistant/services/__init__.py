@@ -91,6 +91,7 @@ class Services:
         if self.personal is not None:
             self.personal.jobs.wait(timeout=30)
             self.personal.engine.dispose()
+        self.knowledge.close()
 
 
 def build_services(settings: Settings) -> Services:
