@@ -100,7 +100,7 @@ def test_migrations_create_the_models_schema_exactly(engine):
         "enr_certificates",
         "enr_commitments",
     } <= tables
-    assert version == "enr0001"
+    assert version == "rpt0001"
 
 
 def test_demo_loads_once_however_often_it_is_loaded(sessions):
