@@ -60,10 +60,15 @@ class AskService:
         self.audit = audit
 
     def ask(
-        self, p: Principal, question: str, documents: Sequence[str] | None = None, cadre_code: str | None = None
+        self,
+        p: Principal,
+        question: str,
+        documents: Sequence[str] | None = None,
+        cadre_code: str | None = None,
+        as_of: date | None = None,
     ) -> PersonalAnswer:
         target = self._target(p, cadre_code)  # refuse before answering: nothing is logged for a forbidden ask
-        timed = self.knowledge.ask(question, documents=documents)
+        timed = self.knowledge.ask(question, documents=documents, as_of=as_of)
         result = PersonalAnswer(timed, target)
         if target is not None:
             self._add_statuses(result, target, question)

@@ -9,17 +9,24 @@ from assistant.asking import jsonable, status_to_dict
 from assistant.domain import STATUS_LABELS, DocStatus
 from assistant.enrollment.service import CadreStatusReport
 from assistant.index.units import IndexUnit
-from assistant.knowledge import TimedAnswer
+from assistant.knowledge import SOURCES_SHOWN, TimedAnswer
+from assistant.validity import DocumentValidity
 
 
 def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
     a = timed.answer
+    validity = timed.validity
+
+    def badge(number: str) -> str | None:
+        v = validity.get(number)
+        return v.badge if v else None
+
     return {
         "question": a.question,
         "answer": a.text,
         "abstained": a.abstained,
         "confidence": a.confidence,
-        "quotes": [asdict(q) for q in a.quotes],
+        "quotes": [{**asdict(q), "badge": badge(q.doc_number)} for q in a.quotes],
         "sources": [
             {
                 "unit_id": h.unit.id,
@@ -27,16 +34,19 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
                 "score": round(h.score, 4),
                 "status": h.unit.status,
                 "warning": h.warning,
+                "badge": badge(h.unit.doc_number),
             }
-            for h in a.hits[:5]
+            for h in a.hits[:SOURCES_SHOWN]
         ],
+        "validity": [v.to_dict() for v in validity.values()],
+        "as_of": timed.as_of.isoformat(),
         "generation": a.generation,
         "trace_id": timed.trace_id,
         "latency_ms": round(timed.seconds * 1000, 1),
     }
 
 
-def article_to_dict(unit: IndexUnit, notes: list[str]) -> dict[str, Any]:
+def article_to_dict(unit: IndexUnit, notes: list[str], validity: DocumentValidity | None = None) -> dict[str, Any]:
     return {
         "unit_id": unit.id,
         "citation": unit.citation,
@@ -47,7 +57,9 @@ def article_to_dict(unit: IndexUnit, notes: list[str]) -> dict[str, Any]:
         "doc_name": unit.doc_name,
         "doc_title": unit.doc_title,
         "status": unit.status,
-        "status_label": STATUS_LABELS.get(DocStatus(unit.status), unit.status),
+        # the one badge of the document as of today (the same everywhere); the stored label when unknown
+        "status_label": validity.badge if validity else STATUS_LABELS.get(DocStatus(unit.status), unit.status),
+        "validity": validity.to_dict() if validity else None,
         "completeness": unit.completeness,
         "notes": notes,
     }
@@ -81,4 +93,3 @@ def status_report_to_text(report: CadreStatusReport) -> str:
         for e in report.enrollments:
             lines.append(f"  {e.course_name} — {e.status_label}")
     return "\n".join(lines)
-

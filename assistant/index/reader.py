@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from assistant.index.generations import Manifest
 from assistant.index.lexical import LexicalIndex
 from assistant.index.store import ChromaStore, EmbeddedChroma, VectorBackend
 from assistant.index.units import IndexUnit
+from assistant.validity import ValidityBook
 
 
 @dataclass
@@ -20,10 +21,18 @@ class Generation:
     documents: dict[str, dict[str, Any]]  # document number → metadata (no article text)
     lexical: LexicalIndex
     dense: ChromaStore | None
+    _validity: ValidityBook | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
         return self.manifest.id
+
+    @property
+    def validity(self) -> ValidityBook:
+        """Validity of this generation's documents as of any date (built once, on first use)."""
+        if self._validity is None:
+            self._validity = ValidityBook(self.documents)
+        return self._validity
 
     @classmethod
     def load(cls, path: Path, vectors: VectorBackend | None = None) -> Generation:
