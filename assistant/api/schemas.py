@@ -187,6 +187,9 @@ class AskOut(BaseModel):
     cadre_code: str | None = Field(None, description="Cán bộ có tình trạng đào tạo được kèm theo")
     statuses: list[dict[str, Any]] = Field(default_factory=list, description="Tình trạng các yêu cầu đào tạo liên quan")
     status_summary: str | None = None
+    personal: dict[str, Any] | None = Field(
+        None, description="Với từng yêu cầu liên quan: quy định (trích dẫn), hồ sơ ghi gì, còn thiếu gì, hạn, bước tiếp"
+    )
 
 
 class FeedbackRequest(BaseModel):
@@ -195,9 +198,20 @@ class FeedbackRequest(BaseModel):
     comment: str = Field("", max_length=2000, examples=["Trích dẫn đúng điều tôi cần."])
 
 
+class OwnAnswerOut(BaseModel):
+    trace_id: str
+    question: str
+    abstained: bool
+    cited_unit_ids: list[str] = Field(description="Các đơn vị đã trích, theo thứ tự trong câu trả lời")
+
+
 class OkOut(BaseModel):
     ok: bool = True
     message: str = ""
+
+
+class UnlinkOut(OkOut):
+    unlinked: bool = Field(description="True: một liên kết đã bị hủy; False: chưa có liên kết nào")
 
 
 # ----------------------------------------------------------------------------------------------- cadres
@@ -227,6 +241,9 @@ class CadreStatusOut(BaseModel):
     statuses: list[dict[str, Any]]
     enrollments: list[dict[str, Any]]
     summary: str
+    personal: dict[str, Any] = Field(
+        default_factory=dict, description="Từng yêu cầu: quy định (trích dẫn), hồ sơ, còn thiếu và hạn, bước tiếp theo"
+    )
 
 
 class UnitOut(BaseModel):
@@ -351,6 +368,7 @@ class PreviewOut(BaseModel):
     document: DocumentOut
     structure: list[dict[str, Any]]
     warnings: list[str]
+    citation_example: str = Field("", description="Trích dẫn điều đầu tiên sẽ đọc như thế nào trong câu trả lời")
 
 
 class RelationIn(BaseModel):
@@ -401,8 +419,18 @@ class JobOut(BaseModel):
     error: str | None
 
 
+class DocumentChangeOut(BaseModel):
+    number: str
+    change: Literal["withdrawn", "already_absent", "restored", "reverted", "not_restorable"]
+
+
 class RollbackOut(BaseModel):
-    generation: str
+    generation: str = Field(description="Thế hệ chỉ mục đang phục vụ sau khi quay lui")
+    replaced: str | None = Field(None, description="Thế hệ vừa thôi phục vụ")
+    changes: list[DocumentChangeOut] = Field(
+        default_factory=list, description="Văn bản được rút / đưa lại / trả về phiên bản trước để khớp thế hệ đó"
+    )
+    message: str = ""
 
 
 class LoggedAnswerOut(BaseModel):
@@ -416,6 +444,14 @@ class LoggedAnswerOut(BaseModel):
     cadre_code: str | None
     cited_unit_ids: list[str]
     statuses: list[dict[str, Any]]
+
+
+class RatedAnswerOut(BaseModel):
+    at: datetime
+    helpful: bool
+    comment: str
+    rated_by: str
+    answer: LoggedAnswerOut
 
 
 class LoggedActionOut(BaseModel):

@@ -7,7 +7,7 @@ from datetime import date
 
 from typer.testing import CliRunner
 
-from assistant.presenters import answer_to_dict
+from assistant.services.views import answer_to_dict
 
 KINDERGARTEN = "Tiêu chuẩn về trình độ đào tạo, bồi dưỡng của giáo viên mầm non hạng II"
 FORMS = "Hình thức đào tạo, bồi dưỡng viên chức gồm những gì?"

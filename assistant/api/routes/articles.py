@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Path
 
 from assistant.api.deps import get_services
 from assistant.api.schemas import ArticleOut, errors
-from assistant.presenters import article_to_dict
 from assistant.services import Services
+from assistant.services.views import article_to_dict
 
 router = APIRouter(tags=["documents"])
 UnitId = Annotated[

@@ -1,16 +1,41 @@
-"""Plain-data views of domain results, shared by the CLI's --json and the API."""
+"""Plain-data views of domain results: one shape for the API, the CLI's --json and the bot."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from assistant.asking import jsonable, status_to_dict
 from assistant.domain import STATUS_LABELS, DocStatus
+from assistant.enrollment.engine import RequirementStatus
 from assistant.enrollment.service import CadreStatusReport
 from assistant.index.units import IndexUnit
-from assistant.knowledge import SOURCES_SHOWN, TimedAnswer
+from assistant.reporting.personal import PersonalView
+from assistant.services.knowledge import SOURCES_SHOWN, TimedAnswer
 from assistant.validity import DocumentValidity
+
+if TYPE_CHECKING:  # asking imports this module for status_to_dict
+    from assistant.services.asking import PersonalAnswer
+
+
+def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
+    """JSON-ready view of one requirement status; also the snapshot kept in the answer log."""
+    data = asdict(s)
+    data["status"] = s.status.value
+    data["status_label"] = s.status_label
+    out: dict[str, Any] = jsonable(data)
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, tuples as lists, recursively: ready for JSON."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
@@ -93,3 +118,20 @@ def status_report_to_text(report: CadreStatusReport) -> str:
         for e in report.enrollments:
             lines.append(f"  {e.course_name} — {e.status_label}")
     return "\n".join(lines)
+
+
+def personal_answer(result: PersonalAnswer) -> dict[str, Any]:
+    """POST /ask's body: the answer's view plus the asker's (or named cadre's) relevant statuses."""
+    return {
+        **answer_to_dict(result.timed),
+        "cadre_code": result.cadre_code,
+        "statuses": result.statuses,
+        "status_summary": result.status_summary,
+        "personal": result.personal,
+    }
+
+
+def cadre_status(report: CadreStatusReport, personal: PersonalView) -> dict[str, Any]:
+    """The engine's statuses plus the worded view; the summary names the reader ("anh/chị" or "cán bộ …")."""
+    summary = " ".join(x for x in (personal.lead, personal.coverage_note) if x)
+    return {**status_report_to_dict(report), "summary": summary, "personal": personal.to_dict()}
