@@ -135,13 +135,14 @@ def _trim(text: str, query_terms: set[str]) -> str:
 class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
-        self._weights: dict[str, TermWeights] = {}
-        self._corpus_text: dict[str, str] = {}
+
+    def prepare(self, gen: Generation) -> None:
+        """Build what answering needs from a generation before it serves (never lazily under concurrent asks)."""
+        self.weights(gen)
+        self.corpus_text(gen)
 
     def weights(self, gen: Generation) -> TermWeights:
-        if gen.id not in self._weights:
-            self._weights = {gen.id: TermWeights(gen.units.values())}
-        return self._weights[gen.id]
+        return gen.memo("term_weights", lambda: TermWeights(gen.units.values()))
 
     def confidence(self, gen: Generation, question: str, hits: Sequence[Hit]) -> float:
         """How well the best article covers the question's distinctive terms, lifted by dense agreement."""
@@ -156,11 +157,10 @@ class ExtractiveAnswerer:
         return max(cov, 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15)))
 
     def corpus_text(self, gen: Generation) -> str:
-        if gen.id not in self._corpus_text:
-            self._corpus_text = {
-                gen.id: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower()
-            }
-        return self._corpus_text[gen.id]
+        return gen.memo(
+            "corpus_text",
+            lambda: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower(),
+        )
 
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         conf = self.confidence(gen, question, hits)

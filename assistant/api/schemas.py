@@ -161,6 +161,9 @@ class AskOut(BaseModel):
     cadre_code: str | None = Field(None, description="Cán bộ có tình trạng đào tạo được kèm theo")
     statuses: list[dict[str, Any]] = Field(default_factory=list, description="Tình trạng các yêu cầu đào tạo liên quan")
     status_summary: str | None = None
+    personal: dict[str, Any] | None = Field(
+        None, description="Với từng yêu cầu liên quan: quy định (trích dẫn), hồ sơ ghi gì, còn thiếu gì, hạn, bước tiếp"
+    )
 
 
 class FeedbackRequest(BaseModel):
@@ -212,6 +215,9 @@ class CadreStatusOut(BaseModel):
     statuses: list[dict[str, Any]]
     enrollments: list[dict[str, Any]]
     summary: str
+    personal: dict[str, Any] = Field(
+        default_factory=dict, description="Từng yêu cầu: quy định (trích dẫn), hồ sơ, còn thiếu và hạn, bước tiếp theo"
+    )
 
 
 class UnitOut(BaseModel):

@@ -23,6 +23,7 @@ from assistant.retrieval.search import HybridSearcher
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
 from assistant.services.library import DocumentAdmin
+from assistant.services.reports import ReportService
 from assistant.services.training import TrainingRecords
 
 
@@ -56,6 +57,7 @@ class PersonalServices:
     library: DocumentAdmin
     asking: AskService
     training: TrainingRecords
+    reports: ReportService
 
     def migrate(self) -> None:
         """Bring the database to the newest migration, once however many processes start together."""
@@ -83,6 +85,7 @@ class Services:
         if self.personal is not None:
             self.personal.jobs.wait(timeout=30)
             self.personal.engine.dispose()
+        self.knowledge.close()
 
 
 def build_services(settings: Settings) -> Services:
@@ -108,6 +111,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     scope = Scope(enrollment)
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
+    reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
@@ -116,6 +120,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
-        asking=AskService(core.knowledge, enrollment, scope, audit),
+        asking=AskService(core.knowledge, enrollment, scope, audit, reports),
         training=TrainingRecords(factory, scope),
+        reports=reports,
     )

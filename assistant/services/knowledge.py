@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
-from assistant.errors import InvalidInput, NotFound
+from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
@@ -21,6 +23,7 @@ from assistant.ingest.repository import DocumentRepository
 from assistant.retrieval.search import Hit, HybridSearcher
 
 MAX_QUESTION_CHARS = 2000
+log = logging.getLogger("assistant.knowledge")
 
 
 @dataclass
@@ -48,27 +51,104 @@ class KnowledgeService:
         self.shipped_vectors = shipped_vectors
         self._loaded: Generation | None = None
         self._load_lock = threading.Lock()
+        self.broken: dict[str, str] = {}  # generation id → why it cannot be served (checked once per process)
 
     def current(self) -> Generation:
-        """The serving generation; a switch by another process or thread is picked up here."""
-        gen_id = self.generations.current_id()
+        """The serving generation, loaded and checked in full before it serves. A switch by another process or
+        thread is picked up here; while one thread loads the new generation the others keep answering from the
+        old one. A broken generation is never served: the newest intact one is, with a log line."""
+        target = self.generations.current_id()
         loaded = self._loaded
-        if loaded is not None and loaded.id == gen_id:
+        if loaded is not None and (loaded.id == target or target in self.broken):
             return loaded
-        with self._load_lock:
-            if self._loaded is None or self._loaded.id != gen_id:
-                self._loaded = Generation.load(self.generations.current_path(), self.generations.vectors)
+        if loaded is not None and not self._load_lock.acquire(blocking=False):
+            return loaded  # someone is loading the new generation; no ask waits for it
+        if loaded is None:
+            self._load_lock.acquire()
+        try:
+            target = self.generations.current_id()
+            if self._loaded is None or self._loaded.id != target:
+                fresh = self._load_intact(target)
+                old, self._loaded = self._loaded, fresh
+                if old is not None and old is not fresh:
+                    old.retire()
             return self._loaded
+        finally:
+            self._load_lock.release()
+
+    def _load_intact(self, wanted: str | None) -> Generation:
+        candidates = ([wanted] if wanted else []) + [
+            m.id for m in reversed(self.generations.list()) if m.id != wanted and m.id not in self.broken
+        ]
+        if wanted in self.broken:
+            candidates.remove(wanted)
+        for gen_id in candidates:
+            if self._loaded is not None and self._loaded.id == gen_id:
+                return self._loaded
+            try:
+                gen = self._load(gen_id)
+            except Exception as e:  # a truncated, missing or garbage file: not served
+                reason = e.message if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
+                self.broken[gen_id] = reason
+                log.error("index generation %s is broken and will not be served: %s", gen_id, reason)
+                continue
+            if gen_id != wanted:
+                log.warning(
+                    "serving index generation %s instead of %s (%s)",
+                    gen_id,
+                    wanted or "none",
+                    self.broken.get(wanted or "", f"CURRENT names {self.generations.pointer() or 'nothing'}"),
+                )
+            return gen
+        if self.broken:
+            raise IndexNotReady(
+                "Không có thế hệ chỉ mục nào còn nguyên vẹn để phục vụ; hãy chạy: assistant index build",
+                detail=self.broken,
+            )
+        raise IndexNotReady("Chưa có chỉ mục nào được xây dựng. Hãy chạy: assistant index build")
+
+    def _load(self, gen_id: str) -> Generation:
+        gen = Generation.load(self.generations.path(gen_id), self.generations.vectors)
+        try:
+            gen.verify()
+            self.answerer.prepare(gen)
+        except BaseException:
+            gen.close()
+            raise
+        return gen
+
+    @contextmanager
+    def serving(self) -> Iterator[Generation]:
+        """The current generation, leased so a switch cannot close it under this caller."""
+        for _ in range(5):
+            gen = self.current()
+            if gen.acquire():
+                break
+        else:  # pragma: no cover - five switches within one call
+            gen = self.current()
+            gen.acquire()
+        try:
+            yield gen
+        finally:
+            gen.release()
+
+    def close(self) -> None:
+        loaded, self._loaded = self._loaded, None
+        if loaded is not None:
+            loaded.retire()
+        if self.embedder is not None:
+            self.embedder.cache.close()
 
     def search(self, query: str, k: int | None = None, documents: Sequence[str] | None = None) -> list[Hit]:
-        return self.searcher.search(self.current(), _check_question(query), k, documents)
+        with self.serving() as gen:
+            return self.searcher.search(gen, _check_question(query), k, documents)
 
     def ask(self, question: str, documents: Sequence[str] | None = None) -> TimedAnswer:
         start = time.perf_counter()
         question = _check_question(question)
-        gen = self.current()
-        hits = self.searcher.search(gen, question, None, documents)
-        answer = self.answerer.answer(gen, question, hits)
+        with self.serving() as gen:
+            hits = self.searcher.search(gen, question, None, documents)
+            answer = self.answerer.answer(gen, question, hits)
         return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start)
 
     def article(self, unit_id: str) -> tuple[IndexUnit, list[str]]:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.domain import STATUS_LABELS, DocStatus
 from assistant.enrollment.engine import RequirementStatus
-from assistant.enrollment.service import CadreStatusReport, render_status_summary
+from assistant.enrollment.service import CadreStatusReport
 from assistant.index.units import IndexUnit
+from assistant.reporting.personal import PersonalView
 from assistant.services.knowledge import TimedAnswer
 
 if TYPE_CHECKING:  # asking imports this module for status_to_dict
@@ -114,8 +115,11 @@ def personal_answer(result: PersonalAnswer) -> dict[str, Any]:
         "cadre_code": result.cadre_code,
         "statuses": result.statuses,
         "status_summary": result.status_summary,
+        "personal": result.personal,
     }
 
 
-def cadre_status(report: CadreStatusReport) -> dict[str, Any]:
-    return {**status_report_to_dict(report), "summary": render_status_summary(report.statuses)}
+def cadre_status(report: CadreStatusReport, personal: PersonalView) -> dict[str, Any]:
+    """The engine's statuses plus the worded view; the summary names the reader ("anh/chị" or "cán bộ …")."""
+    summary = " ".join(x for x in (personal.lead, personal.coverage_note) if x)
+    return {**status_report_to_dict(report), "summary": summary, "personal": personal.to_dict()}

@@ -4,6 +4,7 @@
 
 import { api, docPath, download } from "./api.js";
 import { start } from "./auth.js";
+import { personalView } from "./personal.js";
 import {
   $,
   clear,
@@ -31,6 +32,7 @@ start({ roles: ["hr", "admin", "cadre"], onReady });
 function onReady(me) {
   state.me = me;
   $("#admin-link").hidden = me.role !== "admin";
+  $("#reports-link").hidden = !["hr", "admin"].includes(me.role);
   setupTabs();
   setupComposer();
   if (me.role === "hr") loadCadres();
@@ -145,8 +147,9 @@ async function statusBlock(answer) {
   const cadre = state.cadres.get(answer.cadre_code);
   const name = cadre ? cadre.full_name : answer.cadre_code;
   const block = h("section.status-block", {}, h("h3", {}, `Tình trạng đào tạo của ${name}`));
-  if (answer.status_summary) block.append(h("p", {}, answer.status_summary));
-  if (answer.statuses.length) {
+  if (answer.personal) block.append(personalView(answer.personal));
+  else if (answer.status_summary) block.append(h("p", {}, answer.status_summary));
+  if (!answer.personal && answer.statuses.length) {
     block.append(
       h(
         "ul.plain",
@@ -310,9 +313,9 @@ function cadreView(report) {
     h("h2", { tabindex: "-1" }, c.full_name),
     h("p.muted", {}, [c.kind_label, c.position, c.title_name].filter(Boolean).join(" · ")),
     h("p", {}, c.unit_path.concat(c.unit_path.at(-1) === c.unit_name ? [] : [c.unit_name]).join(" › ")),
-    h("p.summary", {}, report.summary),
+    report.personal ? null : h("p.summary", {}, report.summary),
     h("p.muted", {}, `Tính đến ngày ${formatDate(report.as_of)}`),
-    report.statuses.length ? statusTable(report.statuses) : null,
+    report.personal ? personalView(report.personal) : report.statuses.length ? statusTable(report.statuses) : null,
     report.enrollments.length
       ? h(
           "section",
