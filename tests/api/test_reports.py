@@ -73,7 +73,9 @@ def test_units_list_is_the_scope_and_reports_are_audited(api):  # type: ignore[n
     assert {u["code"] for u in api.call("admin", "GET", "/reports/units").json()} >= {"DEMO-TINH", "DEMO-H2"}
     api.call("hr", "GET", "/reports/overlaps")
     audit = api.call("admin", "GET", "/admin/audit").json()
-    assert any(a["action"] == "report.overlaps" and a["target"] == "DEMO-H1" and a["actor"] == "user:demo_hr" for a in audit)
+    assert any(
+        a["action"] == "report.overlaps" and a["target"] == "DEMO-H1" and a["actor"] == "user:demo_hr" for a in audit
+    )
 
 
 def test_bad_periods_get_a_vietnamese_message(api):  # type: ignore[no-untyped-def]
