@@ -67,7 +67,8 @@ class KnowledgeService:
         start = time.perf_counter()
         question = _check_question(question)
         gen = self.current()
-        hits = self.searcher.search(gen, question, None, documents)
+        pool = max(self.answerer.settings.rerank_pool, self.searcher.settings.top_k)
+        hits = self.searcher.search(gen, question, pool, documents)
         answer = self.answerer.answer(gen, question, hits)
         return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start)
 
