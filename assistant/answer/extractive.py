@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
@@ -26,12 +25,12 @@ from assistant.answer.question import (
     title_name,
 )
 from assistant.config import AnswerSettings
-from assistant.domain import Completeness, DocStatus, citation_doc_name, citation_for
+from assistant.domain import Completeness, citation_doc_name, citation_for
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
-from assistant.retrieval.search import Hit
+from assistant.retrieval.search import Hit, validity_tier
 from assistant.text import fold_accents, normalize_text
-from assistant.validity import ValidityBook
+from assistant.validity import DocumentValidity
 
 ABSTAIN_TEXT = (
     "Chưa tìm thấy quy định phù hợp trong kho văn bản hiện có để trả lời câu hỏi này. "
@@ -139,6 +138,7 @@ class Passage:
     text: str  # verbatim
     fit: float  # how well it answers (0..1)
     score: float  # article score + fit terms
+    validity: DocumentValidity | None = None  # its document's validity on the asked date
 
 
 def _heading(clause_text: str) -> str:
@@ -157,14 +157,15 @@ class ExtractiveAnswerer:
 
     def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
-        self._weights: dict[str, TermWeights] = {}
-        self._corpus_text: dict[str, str] = {}
-        self._titles: dict[str, TitleName | None] = {}
+
+    def prepare(self, gen: Generation) -> None:
+        """Build what answering needs from a generation before it serves (never lazily under concurrent asks)."""
+        self.weights(gen)
+        self.corpus_text(gen)
+        self.titles(gen)
 
     def weights(self, gen: Generation) -> TermWeights:
-        if gen.id not in self._weights:
-            self._weights = {gen.id: TermWeights(gen.units.values())}
-        return self._weights[gen.id]
+        return gen.memo("term_weights", lambda: TermWeights(gen.units.values()))
 
     def coverage_of(self, gen: Generation, question: str, unit: IndexUnit) -> float:
         q = content_terms(question)
@@ -181,20 +182,18 @@ class ExtractiveAnswerer:
         return max(cov, 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15)))
 
     def corpus_text(self, gen: Generation) -> str:
-        if gen.id not in self._corpus_text:
-            self._corpus_text = {
-                gen.id: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower()
-            }
-        return self._corpus_text[gen.id]
+        return gen.memo(
+            "corpus_text",
+            lambda: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower(),
+        )
 
-    def _title(self, unit: IndexUnit) -> TitleName | None:
-        if unit.id not in self._titles:
-            self._titles[unit.id] = title_name(unit.title)
-        return self._titles[unit.id]
+    def titles(self, gen: Generation) -> dict[str, TitleName | None]:
+        """The professional title (name, grade) each article defines, if any."""
+        return gen.memo("title_names", lambda: {uid: title_name(u.title) for uid, u in gen.units.items()})
 
     # ------------------------------------------------------------------------------------------ answering
 
-    def answer(self, gen: Generation, question: str, hits: list[Hit], as_of: date | None = None) -> Answer:
+    def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         reading = read_question(question)
         named, missing = named_documents(reading.doc_refs, gen.documents)
         if missing:
@@ -209,7 +208,7 @@ class ExtractiveAnswerer:
         if partial:
             return self._abstain(gen, question, ranked, conf, "partial_document", text=partial)
         chosen = self._complete(question, passages, self._choose(passages), expected_answer_types(question))
-        quotes = self._quotes(gen, chosen, as_of)
+        quotes = self._quotes(gen, chosen)
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
             return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types))
@@ -251,12 +250,13 @@ class ExtractiveAnswerer:
     def rerank(self, gen: Generation, reading: QuestionReading, hits: list[Hit], named: set[str]) -> list[Hit]:
         """Articles re-scored with the professional title, grade, named document and subject of the question."""
         s = self.settings
-        matches = [reading.title_match(self._title(h.unit)) for h in hits]
+        titles = self.titles(gen)
+        matches = [reading.title_match(titles.get(h.unit.id)) for h in hits]
         longest = max((n for n, _ in matches), default=0)
         rescored = []
         for h, (n, grade_after) in zip(hits, matches, strict=True):
             score = h.score
-            name = self._title(h.unit)
+            name = titles.get(h.unit.id)
             if longest and n:
                 score += s.title_weight * n / longest
             grades = reading.grades or ({grade_after} if grade_after else set())
@@ -268,7 +268,7 @@ class ExtractiveAnswerer:
             if reading.subjects and scope and not reading.subjects & scope:
                 score -= s.subject_weight
             rescored.append((score, h))
-        rescored.sort(key=lambda x: -x[0])
+        rescored.sort(key=lambda x: (validity_tier(x[1].validity), -x[0]))  # text not yet in force never leads
         return [replace(h, score=round(sc, 4)) for sc, h in rescored]
 
     def passages(self, gen: Generation, question: str, reading: QuestionReading, ranked: list[Hit]) -> list[Passage]:
@@ -287,7 +287,7 @@ class ExtractiveAnswerer:
             u = hit.unit
             if not u.clauses or len(u.text) <= s.whole_article_chars:
                 fit = coverage(terms, set(content_terms(f"{u.title}\n{u.text}")), weights)
-                out.append(Passage(u, rank, None, None, u.text, fit, hit.score + s.passage_weight * fit))
+                out.append(Passage(u, rank, None, None, u.text, fit, hit.score + s.passage_weight * fit, hit.validity))
                 continue
             for c in u.clauses:
                 text = c["text"]
@@ -296,7 +296,7 @@ class ExtractiveAnswerer:
                 fit = coverage(terms, set(content_terms(text)), weights)
                 head = coverage(heading_terms, set(content_terms(_heading(text))), weights) if heading_terms else 0.0
                 score = hit.score + s.passage_weight * fit + s.heading_weight * head
-                out.append(Passage(u, rank, c["number"], None, text, fit, score))
+                out.append(Passage(u, rank, c["number"], None, text, fit, score, hit.validity))
         out.sort(key=lambda p: -p.score)
         return [self._narrow(gen, p, terms) for p in out]
 
@@ -372,8 +372,7 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------------------------------ quoting
 
-    def _quotes(self, gen: Generation, chosen: list[Passage], as_of: date | None) -> list[Quote]:
-        book = ValidityBook(gen.documents)
+    def _quotes(self, gen: Generation, chosen: list[Passage]) -> list[Quote]:
         seen: set[str] = set()
         quotes = []
         for p in chosen:
@@ -381,18 +380,16 @@ class ExtractiveAnswerer:
             notes: list[str] = []
             if u.doc_number not in seen:  # validity notes once per document
                 seen.add(u.doc_number)
-                notes = document_notes(book, gen.documents, u, as_of)
+                notes = document_notes(p.validity or gen.validity.of(u.doc_number), gen.documents, u)
             citation = citation_for(u.doc_name, u.article, p.clause, p.point)
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
             quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes))
         return quotes
 
 
-def document_notes(
-    book: ValidityBook, documents: Mapping[str, Mapping[str, Any]], unit: IndexUnit, as_of: date | None
-) -> list[str]:
-    """What a reader must know about a quoted document, in Vietnamese: validity, amendment, completeness."""
-    v = book.of(unit.doc_number, as_of)
+def document_notes(v: DocumentValidity, documents: Mapping[str, Mapping[str, Any]], unit: IndexUnit) -> list[str]:
+    """What a reader must know about a quoted document, in Vietnamese: its validity on the asked date (one
+    sentence, assistant.validity), the amending documents, and whether the corpus holds only part of it."""
     notes = [v.note] if v.note else []
     meta = documents.get(unit.doc_number, {})
     amending = [str(r["target"]) for r in meta.get("relations") or [] if r.get("kind") == "amended_by"]
@@ -428,26 +425,17 @@ def _subject_text(reading: QuestionReading, lead: Passage) -> str:
     )
 
 
-def validity_notes(doc: dict[str, Any], unit: IndexUnit, known: Container[str] = ()) -> list[str]:
-    """What a reader must know about the cited document's validity and completeness (in Vietnamese)."""
-    notes = []
-    status = doc.get("status", unit.status)
-    if status == DocStatus.REPEALED:
-        notes.append("Văn bản này đã hết hiệu lực.")
-    elif status == DocStatus.PARTLY_REPEALED:
-        notes.append("Văn bản này đã hết hiệu lực một phần.")
-    elif status == DocStatus.NOT_YET:
-        notes.append("Văn bản này chưa có hiệu lực.")
+def validity_notes(
+    doc: dict[str, Any], unit: IndexUnit, known: Container[str] = (), validity: DocumentValidity | None = None
+) -> list[str]:
+    """What a reader must know about the cited document's validity and completeness (in Vietnamese).
+
+    The validity sentence is the document's one note on the asked date (assistant.validity), never the raw
+    relation or its provenance."""
+    notes = [validity.note] if validity is not None and validity.note else []
     for rel in doc.get("relations", []):
         target = rel["target"] + ("" if rel["target"] in known else " (văn bản này chưa có trong kho)")
-        if rel.get("kind") in ("replaced_by", "repealed_by"):
-            verb = (
-                "đã được thay thế bởi"
-                if status in (DocStatus.REPEALED, DocStatus.PARTLY_REPEALED)
-                else "đang được thay thế bởi"
-            )
-            notes.append(f"Văn bản này {verb} văn bản số {target}; cần đối chiếu hiệu lực.")
-        elif rel.get("kind") == "amended_by":
+        if rel.get("kind") == "amended_by":
             notes.append(f"Văn bản này đã được sửa đổi, bổ sung bởi văn bản số {target}.")
     if doc.get("completeness", unit.completeness) == Completeness.PARTIAL:
         notes.append("Kho chỉ có một phần văn bản này; các điều khoản khác chưa có trong kho.")
@@ -468,11 +456,13 @@ def verify_quotes(quotes: Sequence[Quote], gen: Generation) -> None:
 def render(quotes: Sequence[Quote], see_also: Sequence[IndexUnit] = ()) -> str:
     """The lead quote, at most two more, each document's notes once, then "Xem thêm" citations without text."""
     parts = []
+    noted: set[str] = set()  # a document's notes are shown once, under its first quote
     for i, q in enumerate(quotes):
         lead = "Theo" if i == 0 else "Ngoài ra, theo"
         block = f"{lead} {q.citation}:\n«{q.text}»"
-        if q.notes:
+        if q.notes and q.doc_number not in noted:
             block += "\nLưu ý: " + " ".join(q.notes)
+            noted.add(q.doc_number)
         parts.append(block)
     if see_also:
         parts.append("Xem thêm: " + "; ".join(u.citation for u in see_also) + ".")

@@ -127,6 +127,12 @@ class AskRequest(BaseModel):
         max_length=64,
         description="HR/quản trị: hỏi thay cho một cán bộ trong phạm vi mình (kèm tình trạng đào tạo của người đó).",
     )
+    as_of: date | None = Field(
+        None,
+        description="Tính hiệu lực văn bản tại ngày này (YYYY-MM-DD), ví dụ để hỏi quy định áp dụng ngày 01/3/2026; "
+        "mặc định: hôm nay.",
+        examples=["2026-03-01"],
+    )
 
 
 class QuoteOut(BaseModel):
@@ -138,6 +144,21 @@ class QuoteOut(BaseModel):
     clause: str | None = None
     point: str | None = None
     notes: list[str] = Field(default_factory=list, description="Ghi chú hiệu lực (hết hiệu lực, được sửa đổi …)")
+    badge: str | None = Field(None, description="Nhãn hiệu lực của văn bản tại ngày hỏi", examples=["Còn hiệu lực"])
+
+
+class ValidityOut(BaseModel):
+    """Hiệu lực của một văn bản tại ngày hỏi: một nhãn, và một ghi chú ngắn khi cần lưu ý."""
+
+    doc_number: str
+    as_of: str
+    state: str = Field(description="in_force | not_yet | repealed | partly_repealed | uncertain | unknown")
+    badge: str = Field(examples=["Hết hiệu lực"])
+    badge_level: str = Field(description="ok | warn | bad")
+    note: str | None = None
+    since: str | None = None
+    until: str | None = None
+    replaced_by: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class SourceOut(BaseModel):
@@ -146,6 +167,7 @@ class SourceOut(BaseModel):
     score: float
     status: str
     warning: str = ""
+    badge: str | None = None
 
 
 class AskOut(BaseModel):
@@ -155,12 +177,19 @@ class AskOut(BaseModel):
     confidence: float
     quotes: list[QuoteOut]
     sources: list[SourceOut]
+    validity: list[ValidityOut] = Field(
+        default_factory=list, description="Hiệu lực của từng văn bản được trích (một mục mỗi văn bản)"
+    )
+    as_of: str | None = Field(None, description="Ngày tính hiệu lực")
     generation: str
     trace_id: str
     latency_ms: float
     cadre_code: str | None = Field(None, description="Cán bộ có tình trạng đào tạo được kèm theo")
     statuses: list[dict[str, Any]] = Field(default_factory=list, description="Tình trạng các yêu cầu đào tạo liên quan")
     status_summary: str | None = None
+    personal: dict[str, Any] | None = Field(
+        None, description="Với từng yêu cầu liên quan: quy định (trích dẫn), hồ sơ ghi gì, còn thiếu gì, hạn, bước tiếp"
+    )
 
 
 class FeedbackRequest(BaseModel):
@@ -169,9 +198,20 @@ class FeedbackRequest(BaseModel):
     comment: str = Field("", max_length=2000, examples=["Trích dẫn đúng điều tôi cần."])
 
 
+class OwnAnswerOut(BaseModel):
+    trace_id: str
+    question: str
+    abstained: bool
+    cited_unit_ids: list[str] = Field(description="Các đơn vị đã trích, theo thứ tự trong câu trả lời")
+
+
 class OkOut(BaseModel):
     ok: bool = True
     message: str = ""
+
+
+class UnlinkOut(OkOut):
+    unlinked: bool = Field(description="True: một liên kết đã bị hủy; False: chưa có liên kết nào")
 
 
 # ----------------------------------------------------------------------------------------------- cadres
@@ -201,6 +241,9 @@ class CadreStatusOut(BaseModel):
     statuses: list[dict[str, Any]]
     enrollments: list[dict[str, Any]]
     summary: str
+    personal: dict[str, Any] = Field(
+        default_factory=dict, description="Từng yêu cầu: quy định (trích dẫn), hồ sơ, còn thiếu và hạn, bước tiếp theo"
+    )
 
 
 class UnitOut(BaseModel):
@@ -287,6 +330,7 @@ class DocumentOut(BaseModel):
     effective_date: str
     status: str
     status_label: str
+    validity: ValidityOut | None = None
     completeness: str
     articles: int
     indexed: bool
@@ -314,6 +358,7 @@ class ArticleOut(BaseModel):
     doc_title: str
     status: str
     status_label: str
+    validity: ValidityOut | None = None
     completeness: str
     notes: list[str]
 
@@ -323,6 +368,7 @@ class PreviewOut(BaseModel):
     document: DocumentOut
     structure: list[dict[str, Any]]
     warnings: list[str]
+    citation_example: str = Field("", description="Trích dẫn điều đầu tiên sẽ đọc như thế nào trong câu trả lời")
 
 
 class RelationIn(BaseModel):
@@ -373,8 +419,18 @@ class JobOut(BaseModel):
     error: str | None
 
 
+class DocumentChangeOut(BaseModel):
+    number: str
+    change: Literal["withdrawn", "already_absent", "restored", "reverted", "not_restorable"]
+
+
 class RollbackOut(BaseModel):
-    generation: str
+    generation: str = Field(description="Thế hệ chỉ mục đang phục vụ sau khi quay lui")
+    replaced: str | None = Field(None, description="Thế hệ vừa thôi phục vụ")
+    changes: list[DocumentChangeOut] = Field(
+        default_factory=list, description="Văn bản được rút / đưa lại / trả về phiên bản trước để khớp thế hệ đó"
+    )
+    message: str = ""
 
 
 class LoggedAnswerOut(BaseModel):
@@ -388,6 +444,14 @@ class LoggedAnswerOut(BaseModel):
     cadre_code: str | None
     cited_unit_ids: list[str]
     statuses: list[dict[str, Any]]
+
+
+class RatedAnswerOut(BaseModel):
+    at: datetime
+    helpful: bool
+    comment: str
+    rated_by: str
+    answer: LoggedAnswerOut
 
 
 class LoggedActionOut(BaseModel):

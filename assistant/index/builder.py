@@ -133,5 +133,8 @@ class IndexBuilder:
         vectors = self.embedder.embed_passages([u.passage for u in units], progress=step)
         report.embedded = self.embedder.computed - before
         report.reused = len(units) - report.embedded
-        store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
+        try:
+            store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
+        finally:
+            store.close()  # the builder's client: its files, threads and memory are released before publishing
         progress("store", len(units), len(units))

@@ -16,8 +16,8 @@ from typing import Any
 
 from assistant.answer.grading import grade, is_clause_level, report
 from assistant.errors import InvalidInput
-from assistant.knowledge import KnowledgeService
 from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
+from assistant.services.knowledge import KnowledgeService
 from assistant.text import normalize_doc_number
 
 
@@ -40,7 +40,7 @@ def evaluate_answers(
     knowledge: KnowledgeService, rows: list[dict[str, Any]], progress: Callable[[], None] | None = None
 ) -> dict[str, Any]:
     """Clause-level rows: each question asked as a client would, the answer graded (see assistant.answer.grading)."""
-    from assistant.presenters import answer_to_dict
+    from assistant.services.views import answer_to_dict
 
     recs, latencies = [], []
     for row in rows:

