@@ -1,8 +1,8 @@
 """The enrollment records as SQLAlchemy 2 typed ORM classes.
 
-The schema is owned by the Alembic migrations in `migrations/`; these classes must match them (a test compares
-the two). Enumerations are stored as plain strings (no native PostgreSQL enum types) so that one migration works on
-SQLite and PostgreSQL alike and a new value needs no DDL.
+The schema is owned by the Alembic migrations in `assistant/db/migrations/`; these classes must match them (a test
+compares the two). Enumerations are stored as plain strings (no native PostgreSQL enum types) so that one migration
+works on SQLite and PostgreSQL alike and a new value needs no DDL.
 """
 
 from __future__ import annotations
@@ -11,15 +11,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, MetaData, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Date, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from assistant.db.base import Base
 
 
 class CadreKind(StrEnum):
@@ -72,10 +67,6 @@ def _enum(cls: type[StrEnum]) -> Enum:
     return Enum(
         cls, native_enum=False, create_constraint=False, length=32, values_callable=lambda e: [m.value for m in e]
     )
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class OrgUnit(Base):

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.appdb.base import utcnow
+from assistant.db.base import utcnow
 from assistant.errors import AssistantError, IndexBusy, NotFound
 from assistant.index.builder import BuildReport
 from assistant.jobs.models import Job

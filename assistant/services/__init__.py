@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 from assistant.accounts.scope import Scope
 from assistant.accounts.service import AccountService
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.appdb import init_app_db, sessions
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
-from assistant.enrollment.db import init_db, make_engine, sqlite_file
+from assistant.db import make_engine, sessions, upgrade
+from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.errors import DatabaseMissing
@@ -21,11 +21,11 @@ from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
-from assistant.ops.locks import cluster_lock
 from assistant.retrieval.search import HybridSearcher
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
 from assistant.services.library import DocumentAdmin
+from assistant.services.reports import ReportService
 from assistant.services.training import TrainingRecords
 
 
@@ -59,14 +59,11 @@ class PersonalServices:
     library: DocumentAdmin
     asking: AskService
     training: TrainingRecords
+    reports: ReportService
 
     def migrate(self) -> None:
-        """Bring both table histories to their newest migration, once however many processes start together:
-        the first takes the migration lock (a PostgreSQL advisory lock, a file lock on SQLite), the others wait
-        for it and then find nothing left to do."""
-        with cluster_lock(self.engine, "migrations"):
-            init_db(self.engine)
-            init_app_db(self.engine)
+        """Bring the database to the newest migration, once however many processes start together."""
+        upgrade(self.engine)
 
     def require_database(self) -> None:
         """A SQLite file that is not there is never silently replaced by an empty one when serving starts."""
@@ -138,6 +135,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     scope = Scope(enrollment)
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
+    reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
@@ -146,6 +144,7 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
-        asking=AskService(core.knowledge, enrollment, scope, audit),
+        asking=AskService(core.knowledge, enrollment, scope, audit, reports),
         training=TrainingRecords(factory, scope),
+        reports=reports,
     )

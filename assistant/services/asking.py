@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog, LoggedAnswer, RatedAnswer
-from assistant.enrollment.service import EnrollmentService, render_status_summary
+from assistant.enrollment.service import EnrollmentService
 from assistant.errors import NotFound
 from assistant.services.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.reports import ReportService
 from assistant.services.views import status_to_dict
 
 
@@ -27,25 +29,37 @@ class PersonalAnswer:
     cadre_code: str | None = None
     statuses: list[dict[str, Any]] = field(default_factory=list)
     status_summary: str | None = None
+    personal: dict[str, Any] | None = None  # the worded view: requirement, record, gap, next step per status
 
 
 class AskService:
     def __init__(
-        self, knowledge: KnowledgeService, enrollment: EnrollmentService, scope: Scope, audit: AuditLog
+        self,
+        knowledge: KnowledgeService,
+        enrollment: EnrollmentService,
+        scope: Scope,
+        audit: AuditLog,
+        reports: ReportService,
     ) -> None:
         self.knowledge = knowledge
         self.enrollment = enrollment
         self.scope = scope
         self.audit = audit
+        self.reports = reports
 
     def ask(
-        self, p: Principal, question: str, documents: Sequence[str] | None = None, cadre_code: str | None = None
+        self,
+        p: Principal,
+        question: str,
+        documents: Sequence[str] | None = None,
+        cadre_code: str | None = None,
+        as_of: date | None = None,
     ) -> PersonalAnswer:
         target = self._target(p, cadre_code)  # refuse before answering: nothing is logged for a forbidden ask
-        timed = self.knowledge.ask(question, documents=documents)
+        timed = self.knowledge.ask(question, documents=documents, as_of=as_of)
         result = PersonalAnswer(timed, target)
         if target is not None:
-            self._add_statuses(result, target, question)
+            self._add_statuses(result, p, target, question)
         a = timed.answer
         self.audit.answer(
             p,
@@ -80,12 +94,16 @@ class AskService:
             return cadre_code.strip()
         return p.cadre_code if p.role is Role.CADRE else None
 
-    def _add_statuses(self, result: PersonalAnswer, code: str, question: str) -> None:
-        hits = [h.unit.id for h in result.timed.answer.hits]
+    def _add_statuses(self, result: PersonalAnswer, p: Principal, code: str, question: str) -> None:
+        """The statuses bearing on the question and on the clauses quoted, worded for the asker."""
+        quoted = [q.unit_id for q in result.timed.answer.quotes]
         try:
-            statuses = self.enrollment.relevant_statuses(code, hits, question)
+            view = self.reports.personal_view(p, code, question=question, quoted_unit_ids=quoted)
         except NotFound:  # a linked cadre whose record has since been removed: answer without statuses
             result.status_summary = "Không tìm thấy hồ sơ đào tạo của anh/chị; vui lòng liên hệ bộ phận tổ chức."
             return
+        shown = {i.rule_id for i in view.items}
+        statuses = [s for s in self.enrollment.cadre_status(code, view.as_of).statuses if s.rule_id in shown]
         result.statuses = [status_to_dict(s) for s in statuses]
-        result.status_summary = render_status_summary(statuses) if statuses else None
+        result.personal = view.to_dict()
+        result.status_summary = " ".join(x for x in (view.lead, view.coverage_note) if x)

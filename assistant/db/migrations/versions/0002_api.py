@@ -1,7 +1,7 @@
 """API tables: users, tokens, API keys, Telegram links, answer log, admin actions, feedback, jobs, uploads.
 
 Revision ID: api0001
-Revises:
+Revises: enr0001
 Create Date: 2026-05-20
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "api0001"
-down_revision = None
+down_revision = "enr0001"
 branch_labels = None
 depends_on = None
 

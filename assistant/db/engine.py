@@ -1,15 +1,13 @@
-"""Engine construction and schema migration for the enrollment tables (SQLite by default, PostgreSQL by URL)."""
+"""Engines and sessions: SQLite by default (a file the caller names), PostgreSQL by URL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-VERSION_TABLE = "alembic_version_enrollment"  # separate from any other package's Alembic history
 
 
 def make_engine(url: str = "", *, sqlite_path: Path | None = None, schema: str | None = None) -> Engine:
@@ -70,22 +68,13 @@ def _watch_file(engine: Engine, path: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys enforced; readers (asks) never wait for the writer (job progress, answer log)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
-def init_db(engine: Engine) -> None:
-    """Bring the schema to the newest migration; safe to call on every start (a no-op when current)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
+def sessions(engine: Engine) -> Callable[[], Session]:
     return sessionmaker(engine, expire_on_commit=False)
