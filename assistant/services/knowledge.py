@@ -194,7 +194,12 @@ class KnowledgeService:
         current = self.generations.current_id()
         if current is None:
             return False
-        manifest = self.generations.manifest(current)
+        try:
+            manifest = self.generations.manifest(current)
+            if self.current().id != current:  # CURRENT's generation is damaged: rebuild rather than trust it
+                return False
+        except IndexNotReady:
+            return False
         hashes = {d.number: document_hash(d) for d in self.documents.list()}
         has_dense = self.embedder is not None and manifest.embedder == self.embedder.name
         return manifest.doc_hashes == hashes and (has_dense or not dense)
