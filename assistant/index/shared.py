@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Engine, Integer, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, Session, deferred, mapped_column
 
-from assistant.appdb.base import Base, utcnow
+from assistant.db.base import Base, utcnow
 from assistant.errors import IndexNotReady
 from assistant.index.generations import KEEP_GENERATIONS, GenerationManager, Manifest
 from assistant.index.store import VectorBackend
@@ -122,6 +122,9 @@ class SharedGenerationManager(GenerationManager):
             gen = row.generation if row is not None else None
         self._cached = (now, gen)
         return gen
+
+    def pointer(self) -> str | None:
+        return self.current_id()
 
     def switch(self, gen_id: str, *, reason: str = "build") -> None:
         self._publish_if_local(gen_id)

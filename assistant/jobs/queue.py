@@ -27,11 +27,10 @@ from typing import Any
 from sqlalchemy import Engine, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from assistant.appdb.base import utcnow
+from assistant.db.base import utcnow
 from assistant.errors import IndexNotReady
 from assistant.jobs.models import Job
-from assistant.jobs.runner import ACTIVE, JobRunner, JobView, _view
-from assistant.knowledge import KnowledgeService
+from assistant.jobs.runner import ACTIVE, Build, JobRunner, JobView, _view
 from assistant.ops.locks import cluster_lock
 
 log = logging.getLogger("assistant.jobs")
@@ -87,14 +86,13 @@ class QueuedJobRunner(JobRunner):
     def __init__(
         self,
         sessions: Callable[[], Session],
-        knowledge: KnowledgeService,
+        build: Build,
         engine: Engine,
         url: str,
         *,
-        dense: bool = True,
         stale_seconds: float = 20.0,
     ) -> None:
-        super().__init__(sessions, knowledge, dense=dense)
+        super().__init__(sessions, build)
         self.engine = engine
         self.url = url
         self.stale_seconds = stale_seconds

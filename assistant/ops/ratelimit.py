@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from assistant.accounts.errors import RateLimited
-from assistant.appdb.base import Base
+from assistant.db.base import Base
 
 WINDOW_SECONDS = 60
 

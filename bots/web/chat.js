@@ -4,6 +4,7 @@
 
 import { api, docPath, download } from "./api.js";
 import { start } from "./auth.js";
+import { personalView } from "./personal.js";
 import {
   $,
   clear,
@@ -31,6 +32,7 @@ start({ roles: ["hr", "admin", "cadre"], onReady });
 function onReady(me) {
   state.me = me;
   $("#admin-link").hidden = me.role !== "admin";
+  $("#reports-link").hidden = !["hr", "admin"].includes(me.role);
   setupTabs();
   setupComposer();
   if (me.role === "hr") loadCadres();
@@ -145,8 +147,9 @@ async function statusBlock(answer) {
   const cadre = state.cadres.get(answer.cadre_code);
   const name = cadre ? cadre.full_name : answer.cadre_code;
   const block = h("section.status-block", {}, h("h3", {}, `Tình trạng đào tạo của ${name}`));
-  if (answer.status_summary) block.append(h("p", {}, answer.status_summary));
-  if (answer.statuses.length) {
+  if (answer.personal) block.append(personalView(answer.personal));
+  else if (answer.status_summary) block.append(h("p", {}, answer.status_summary));
+  if (!answer.personal && answer.statuses.length) {
     block.append(
       h(
         "ul.plain",
@@ -232,8 +235,9 @@ function citationView(doc, quote) {
       h("dt", {}, "Cơ quan ban hành"), h("dd", {}, doc.issuer || "—"),
       h("dt", {}, "Ngày ban hành"), h("dd", {}, formatDate(doc.issued_date)),
       h("dt", {}, "Hiệu lực từ"), h("dd", {}, formatDate(doc.effective_date)),
-      h("dt", {}, "Tình trạng"), h("dd", {}, doc.status_label, doc.status_source ? h("small.block", {}, doc.status_source) : null),
+      h("dt", {}, "Tình trạng"), h("dd", {}, doc.validity?.badge || doc.status_label),
     ),
+    doc.validity?.note ? h("p.note.validity-note", {}, doc.validity.note) : null,
     doc.completeness_note ? h("p.note", {}, doc.completeness_note) : null,
     h(
       "section.article",
@@ -247,7 +251,7 @@ function citationView(doc, quote) {
           "section.relations",
           {},
           h("h3", {}, "Quan hệ với văn bản khác"),
-          h("ul.plain", {}, doc.relations.map((r) => h("li", {}, `${RELATION_LABELS[r.kind] || r.kind} ${r.target}`, r.note ? h("small.block", {}, r.note) : null))),
+          h("ul.plain", {}, doc.relations.map((r) => h("li", {}, `${RELATION_LABELS[r.kind] || r.kind} ${r.target}`))),
         )
       : null,
   );
@@ -310,9 +314,9 @@ function cadreView(report) {
     h("h2", { tabindex: "-1" }, c.full_name),
     h("p.muted", {}, [c.kind_label, c.position, c.title_name].filter(Boolean).join(" · ")),
     h("p", {}, c.unit_path.concat(c.unit_path.at(-1) === c.unit_name ? [] : [c.unit_name]).join(" › ")),
-    h("p.summary", {}, report.summary),
+    report.personal ? null : h("p.summary", {}, report.summary),
     h("p.muted", {}, `Tính đến ngày ${formatDate(report.as_of)}`),
-    report.statuses.length ? statusTable(report.statuses) : null,
+    report.personal ? personalView(report.personal) : report.statuses.length ? statusTable(report.statuses) : null,
     report.enrollments.length
       ? h(
           "section",

@@ -131,13 +131,16 @@ def test_demo_status_import_and_personal_ask(env, tmp_path):
     assert status["cadre"]["code"] == cadre and status["statuses"]
     assert all(s["citation"] for s in status["statuses"])
     text = run("status", cadre).stdout
-    assert "Tình trạng đào tạo, bồi dưỡng" in text and "căn cứ" in text
+    assert "Tình trạng đào tạo, bồi dưỡng" in text and "Căn cứ" in text
+    assert "Theo hồ sơ của cán bộ " in text and "Bước tiếp theo:" in text  # the operator reads about someone
+    assert status["personal"]["items"] and status["personal"]["subject"].startswith("cán bộ ")
 
     assert run("index", "build").exit_code == 0
     r = run("ask", "Giáo viên tiểu học hạng II cần chứng chỉ bồi dưỡng gì?", "--cadre", cadre, "--json")
     assert r.exit_code == 0, r.output
     body = json.loads(r.stdout)
     assert body["cadre"] == cadre and not body["abstained"]
+    assert body["personal"]["subject"].startswith("cán bộ ")
 
     bad = tmp_path / "can_bo.csv"
     bad.write_text("Mã cán bộ,Họ và tên,Đơn vị,Loại\nX1,Nguyễn Văn A,KHONG-CO,vien_chuc\n", encoding="utf-8")

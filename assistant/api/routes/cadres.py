@@ -22,9 +22,9 @@ from assistant.api.schemas import (
     UnitOut,
     errors,
 )
-from assistant.api.views import cadre_status
 from assistant.enrollment.errors import ImportRejected
 from assistant.errors import InvalidInput
+from assistant.services.views import cadre_status
 
 router = APIRouter(tags=["cadres"])
 Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-0001"])]
@@ -87,8 +87,8 @@ def get_cadre(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
     responses=errors(401, 403, 404),
 )
 def get_status(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
-    personal.scope.require_cadre(caller, code)
-    return cadre_status(personal.enrollment.cadre_status(code))
+    view = personal.reports.personal_view(caller, code)  # checks scope: self, HR's units, admin
+    return cadre_status(personal.enrollment.cadre_status(code, view.as_of), view)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Path, Response, UploadFile
 from assistant.accounts.models import Role
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import CommitIn, DocumentDetailOut, DocumentOut, DocumentPatch, JobOut, PreviewOut, errors
-from assistant.jobs.documents import MAX_UPLOAD_BYTES, RelationChange, UploadTooLarge
+from assistant.services.library import MAX_UPLOAD_BYTES, RelationChange, UploadTooLarge
 
 router = APIRouter(tags=["documents"])
 admin = APIRouter(tags=["admin: documents"])

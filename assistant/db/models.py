@@ -1,0 +1,13 @@
+"""Every table of the database, registered on the one metadata (for migrations and schema checks)."""
+
+from __future__ import annotations
+
+import assistant.accounts.models
+import assistant.audit.models
+import assistant.enrollment.models
+import assistant.index.shared
+import assistant.jobs.models
+import assistant.ops.ratelimit  # noqa: F401  (tables register on the metadata)
+from assistant.db.base import Base
+
+metadata = Base.metadata
