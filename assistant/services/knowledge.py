@@ -162,7 +162,10 @@ class KnowledgeService:
             follower.join(5)
 
     def _refresh_quietly(self) -> None:
-        """After this process switched, serve the new generation at once (other processes follow by polling)."""
+        """After this process switched, serve the new generation at once (other processes follow by polling);
+        a process that serves nothing yet stays lazy and loads on its first ask."""
+        if self._loaded is None:
+            return
         try:
             self._advance()
         except Exception:
