@@ -23,6 +23,8 @@ from assistant.retrieval.search import HybridSearcher
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
 from assistant.services.library import DocumentAdmin
+from assistant.services.oversight import Oversight
+from assistant.services.records import Records
 from assistant.services.reports import ReportService
 from assistant.services.training import TrainingRecords
 
@@ -55,6 +57,8 @@ class PersonalServices:
     audit: AuditLog
     jobs: JobRunner
     library: DocumentAdmin
+    oversight: Oversight
+    records: Records
     asking: AskService
     training: TrainingRecords
     reports: ReportService
@@ -120,7 +124,9 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
+        oversight=Oversight(scope, audit),
+        records=Records(enrollment, scope, audit),
         asking=AskService(core.knowledge, enrollment, scope, audit, reports),
-        training=TrainingRecords(factory, scope),
+        training=TrainingRecords(factory, scope, audit),
         reports=reports,
     )
