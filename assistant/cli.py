@@ -156,17 +156,23 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     doc: Annotated[list[str] | None, typer.Option(help="Chỉ tìm trong văn bản số … (lặp lại được)")] = None,
     cadre: Annotated[str | None, typer.Option(help="Mã cán bộ: kèm tình trạng đào tạo của người này")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Hiệu lực tính tại ngày (YYYY-MM-DD hoặc DD/MM/YYYY; mặc định: hôm nay)"),
+    ] = None,
 ) -> None:
     """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
     from assistant.services.views import answer_to_dict
+    from assistant.validity import parse_as_of
 
+    when = parse_as_of(as_of)
     if cadre is None:
-        timed = services().knowledge.ask(question, documents=doc)
+        timed = services().knowledge.ask(question, documents=doc, as_of=when)
         sys.stdout.write(
             (json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n"
         )
         return
-    result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre)
+    result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre, as_of=when)
     if as_json:
         extra = {"cadre": result.cadre_code, "statuses": result.statuses, "personal": result.personal}
         echo_json({**answer_to_dict(result.timed), **extra})

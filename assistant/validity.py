@@ -14,12 +14,12 @@ whether the corpus holds it. Provenance (`sources`) is for admin / detail views 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from assistant.domain import DocStatus, citation_doc_name
+from assistant.domain import DocStatus, Document, citation_doc_name
 from assistant.errors import InvalidInput
 from assistant.ingest.parser import doc_type_from_number
 
@@ -126,6 +126,19 @@ class DocumentValidity:
         return out
 
 
+def validity_metadata(doc: Document) -> dict[str, Any]:
+    """What the validity of a document depends on, as plain data (a generation's documents.json holds the same)."""
+    return {
+        "number": doc.number,
+        "doc_type": doc.doc_type,
+        "title": doc.title,
+        "status": str(doc.status),
+        "status_source": doc.status_source,
+        "effective_date": doc.effective_date,
+        "relations": [asdict(r) for r in doc.relations],
+    }
+
+
 def parse_as_of(value: str | date | None) -> date:
     """A date from 'YYYY-MM-DD' or 'DD/MM/YYYY'; today when empty. Raises InvalidInput (Vietnamese)."""
     if isinstance(value, date):
@@ -169,6 +182,7 @@ class ValidityBook:
 
     def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
         self.documents = documents
+        self._cache: dict[tuple[str, date], DocumentValidity] = {}
         self._ended_by: dict[str, list[Change]] = {}
         for number, meta in documents.items():
             for rel in meta.get("relations") or []:
@@ -200,7 +214,17 @@ class ValidityBook:
         return sorted(merged.values(), key=lambda c: (c.on or date.max, c.other))
 
     def of(self, number: str, as_of: date | None = None) -> DocumentValidity:
+        """The document's validity on `as_of` (today by default)."""
         as_of = as_of or date.today()
+        key = (number, as_of)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            cached = self._cache[key] = self._compute(number, as_of)
+        return cached
+
+    def _compute(self, number: str, as_of: date) -> DocumentValidity:
         meta = self.documents.get(number) or {}
         changes = self.changes(number)
         effective = _date(meta.get("effective_date"))

@@ -15,11 +15,12 @@ from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
 from assistant.config import AnswerSettings
-from assistant.domain import Completeness, DocStatus
+from assistant.domain import Completeness
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
 from assistant.retrieval.search import Hit
 from assistant.text import fold_accents, normalize_text
+from assistant.validity import DocumentValidity
 
 ABSTAIN_TEXT = (
     "Chưa tìm thấy quy định phù hợp trong kho văn bản hiện có để trả lời câu hỏi này. "
@@ -208,34 +209,23 @@ class ExtractiveAnswerer:
     def _quote(gen: Generation, hit: Hit, clause: str | None, text: str) -> Quote:
         u = hit.unit
         citation = f"Khoản {clause} {u.citation}" if clause else u.citation
-        notes = validity_notes(gen.documents.get(u.doc_number, {}), u, gen.documents)
-        if hit.warning and hit.warning not in notes:
-            notes.insert(0, hit.warning)
+        notes = validity_notes(gen.documents.get(u.doc_number, {}), u, gen.documents, hit.validity)
         return Quote(
             u.id + (f":k{clause}" if clause else ""), citation, text, u.doc_number, u.article, clause, None, notes
         )
 
 
-def validity_notes(doc: dict[str, Any], unit: IndexUnit, known: Container[str] = ()) -> list[str]:
-    """What a reader must know about the cited document's validity and completeness (in Vietnamese)."""
-    notes = []
-    status = doc.get("status", unit.status)
-    if status == DocStatus.REPEALED:
-        notes.append("Văn bản này đã hết hiệu lực.")
-    elif status == DocStatus.PARTLY_REPEALED:
-        notes.append("Văn bản này đã hết hiệu lực một phần.")
-    elif status == DocStatus.NOT_YET:
-        notes.append("Văn bản này chưa có hiệu lực.")
+def validity_notes(
+    doc: dict[str, Any], unit: IndexUnit, known: Container[str] = (), validity: DocumentValidity | None = None
+) -> list[str]:
+    """What a reader must know about the cited document's validity and completeness (in Vietnamese).
+
+    The validity sentence is the document's one note on the asked date (assistant.validity), never the raw
+    relation or its provenance."""
+    notes = [validity.note] if validity is not None and validity.note else []
     for rel in doc.get("relations", []):
         target = rel["target"] + ("" if rel["target"] in known else " (văn bản này chưa có trong kho)")
-        if rel.get("kind") in ("replaced_by", "repealed_by"):
-            verb = (
-                "đã được thay thế bởi"
-                if status in (DocStatus.REPEALED, DocStatus.PARTLY_REPEALED)
-                else "đang được thay thế bởi"
-            )
-            notes.append(f"Văn bản này {verb} văn bản số {target}; cần đối chiếu hiệu lực.")
-        elif rel.get("kind") == "amended_by":
+        if rel.get("kind") == "amended_by":
             notes.append(f"Văn bản này đã được sửa đổi, bổ sung bởi văn bản số {target}.")
     if doc.get("completeness", unit.completeness) == Completeness.PARTIAL:
         notes.append("Kho chỉ có một phần văn bản này; các điều khoản khác chưa có trong kho.")
@@ -255,10 +245,12 @@ def verify_quotes(quotes: Sequence[Quote], gen: Generation) -> None:
 
 def render(quotes: Sequence[Quote]) -> str:
     parts = []
+    noted: set[str] = set()  # a document's notes are shown once, under its first quote
     for i, q in enumerate(quotes):
         lead = "Theo" if i == 0 else "Ngoài ra, theo"
         block = f"{lead} {q.citation}:\n«{q.text}»"
-        if q.notes:
+        if q.notes and q.doc_number not in noted:
             block += "\nLưu ý: " + " ".join(q.notes)
+            noted.add(q.doc_number)
         parts.append(block)
     return "\n\n".join(parts)

@@ -19,6 +19,7 @@ from assistant.index.generations import Manifest
 from assistant.index.lexical import LexicalIndex
 from assistant.index.store import ChromaStore, EmbeddedChroma, VectorBackend
 from assistant.index.units import IndexUnit
+from assistant.validity import ValidityBook
 
 T = TypeVar("T")
 
@@ -39,6 +40,11 @@ class Generation:
     @property
     def id(self) -> str:
         return self.manifest.id
+
+    @property
+    def validity(self) -> ValidityBook:
+        """Validity of this generation's documents as of any date (built once, on first use)."""
+        return self.memo("validity", lambda: ValidityBook(self.documents))
 
     @classmethod
     def load(cls, path: Path, vectors: VectorBackend | None = None) -> Generation:

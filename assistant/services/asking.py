@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from assistant.accounts.models import Role
@@ -47,10 +48,15 @@ class AskService:
         self.reports = reports
 
     def ask(
-        self, p: Principal, question: str, documents: Sequence[str] | None = None, cadre_code: str | None = None
+        self,
+        p: Principal,
+        question: str,
+        documents: Sequence[str] | None = None,
+        cadre_code: str | None = None,
+        as_of: date | None = None,
     ) -> PersonalAnswer:
         target = self._target(p, cadre_code)  # refuse before answering: nothing is logged for a forbidden ask
-        timed = self.knowledge.ask(question, documents=documents)
+        timed = self.knowledge.ask(question, documents=documents, as_of=as_of)
         result = PersonalAnswer(timed, target)
         if target is not None:
             self._add_statuses(result, p, target, question)

@@ -8,7 +8,8 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit, document_hash
 from assistant.ingest.repository import DocumentRepository
 from assistant.retrieval.search import Hit, HybridSearcher
+from assistant.validity import DocumentValidity
 
 MAX_QUESTION_CHARS = 2000
+SOURCES_SHOWN = 5  # hits listed as sources[] next to an answer
 log = logging.getLogger("assistant.knowledge")
 
 
@@ -31,6 +34,8 @@ class TimedAnswer:
     answer: Answer
     trace_id: str
     seconds: float
+    as_of: date = field(default_factory=date.today)  # the date validity was judged on
+    validity: dict[str, DocumentValidity] = field(default_factory=dict)  # per quoted / listed document
 
 
 class KnowledgeService:
@@ -139,26 +144,39 @@ class KnowledgeService:
         if self.embedder is not None:
             self.embedder.cache.close()
 
-    def search(self, query: str, k: int | None = None, documents: Sequence[str] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int | None = None, documents: Sequence[str] | None = None, as_of: date | None = None
+    ) -> list[Hit]:
         with self.serving() as gen:
-            return self.searcher.search(gen, _check_question(query), k, documents)
+            return self.searcher.search(gen, _check_question(query), k, documents, as_of or date.today())
 
-    def ask(self, question: str, documents: Sequence[str] | None = None) -> TimedAnswer:
+    def ask(self, question: str, documents: Sequence[str] | None = None, as_of: date | None = None) -> TimedAnswer:
+        """The answer as the texts stand on `as_of` (today by default): what is in force ranks first and every
+        quoted document that is not (or may not be) in force carries its one validity note."""
         start = time.perf_counter()
         question = _check_question(question)
+        as_of = as_of or date.today()
         with self.serving() as gen:
-            hits = self.searcher.search(gen, question, None, documents)
+            hits = self.searcher.search(gen, question, None, documents, as_of)
             answer = self.answerer.answer(gen, question, hits)
-        return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start)
+            shown = [q.doc_number for q in answer.quotes] + [h.unit.doc_number for h in answer.hits[:SOURCES_SHOWN]]
+            validity = gen.validity.many(shown, as_of)
+        return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start, as_of, validity)
 
-    def article(self, unit_id: str) -> tuple[IndexUnit, list[str]]:
-        """The whole article a unit id (article, clause or point) belongs to, with its validity notes."""
+    def validity(self, numbers: Sequence[str], as_of: date | None = None) -> dict[str, DocumentValidity]:
+        """One validity (badge + note) per distinct document, as of a date: what every front end shows."""
+        with self.serving() as gen:
+            return gen.validity.many(numbers, as_of or date.today())
+
+    def article(self, unit_id: str) -> tuple[IndexUnit, list[str], DocumentValidity]:
+        """The whole article a unit id (article, clause or point) belongs to, with its notes and validity today."""
         gen = self.current()
         base = ":".join(unit_id.strip().split(":")[:2])
         unit = gen.units.get(base)
         if unit is None:
             raise NotFound(f"Không tìm thấy điều khoản {unit_id} trong chỉ mục hiện tại.")
-        return unit, validity_notes(gen.documents.get(unit.doc_number, {}), unit, gen.documents)
+        v = gen.validity.of(unit.doc_number, date.today())
+        return unit, validity_notes(gen.documents.get(unit.doc_number, {}), unit, gen.documents, v), v
 
     def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
         """Build a new generation from the current documents and switch to it atomically."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog
-from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label
+from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label, doc_slug
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.ingest import apply_overrides, parse_document
 from assistant.ingest.repository import DocumentRepository
@@ -27,6 +28,7 @@ from assistant.jobs.models import Upload
 from assistant.jobs.runner import JobRunner, JobView
 from assistant.services.knowledge import KnowledgeService
 from assistant.text import normalize_doc_number
+from assistant.validity import DocumentValidity, ValidityBook, validity_metadata
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -45,7 +47,8 @@ class RelationChange:
     note: str = ""
 
 
-def summary(doc: Document, indexed: bool) -> dict[str, Any]:
+def summary(doc: Document, indexed: bool, validity: DocumentValidity | None = None) -> dict[str, Any]:
+    """A catalogue row; `validity` (as of today) gives the one badge shown for the document everywhere."""
     return {
         "number": doc.number,
         "doc_type": doc.doc_type,
@@ -54,7 +57,8 @@ def summary(doc: Document, indexed: bool) -> dict[str, Any]:
         "issued_date": doc.issued_date,
         "effective_date": doc.effective_date,
         "status": doc.status.value,
-        "status_label": STATUS_LABELS[doc.status],
+        "status_label": validity.badge if validity else STATUS_LABELS[doc.status],
+        "validity": validity.to_dict() if validity else None,
         "completeness": doc.completeness.value,
         "articles": len(doc.articles),
         "indexed": indexed,
@@ -132,10 +136,15 @@ class DocumentAdmin:
 
     def list_documents(self) -> list[dict[str, Any]]:
         indexed = self._indexed()
-        return [summary(d, d.number in indexed) for d in self.documents.list()]
+        docs = self.documents.list()
+        book = _validity_book(docs)
+        today = date.today()
+        return [summary(d, d.number in indexed, book.of(d.number, today)) for d in docs]
 
     def detail(self, number: str) -> dict[str, Any]:
-        doc = self.documents.get(number)
+        docs = self.documents.list()
+        doc = next((d for d in docs if d.doc_id == doc_slug(number)), None) or self.documents.get(number)
+        validity = _validity_book(docs).of(doc.number, date.today())
         try:
             gen = self.knowledge.current()
             units = [
@@ -147,11 +156,22 @@ class DocumentAdmin:
         except IndexNotReady:
             units, indexed = [], False
         return {
-            **summary(doc, indexed),
+            **summary(doc, indexed, validity),
+            # provenance (source sentences, possibly English): for the admin / detail view, never in answers
             "status_source": doc.status_source,
             "completeness_note": doc.completeness_note,
             "provenance": doc.provenance,
-            "relations": [{"kind": r.kind.value, "target": r.target, "note": r.note} for r in doc.relations],
+            "relations": [
+                {
+                    "kind": r.kind.value,
+                    "target": r.target,
+                    "note": r.note,
+                    "effective_date": r.effective_date,
+                    "scope": r.scope,
+                    "certainty": r.certainty.value,
+                }
+                for r in doc.relations
+            ],
             "structure": structure(doc),
             "units": units,
         }
@@ -407,3 +427,8 @@ def _relation(r: RelationChange, p: Principal) -> Relation:
     if not target:
         raise InvalidInput("Quan hệ văn bản cần số hiệu văn bản đích.")
     return Relation(kind, target, r.note or f"Quản trị viên ({p.name})")
+
+
+def _validity_book(docs: list[Document]) -> ValidityBook:
+    """Validity of the current document set (what an administrator sees before and after re-indexing)."""
+    return ValidityBook({d.number: validity_metadata(d) for d in docs})

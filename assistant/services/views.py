@@ -11,7 +11,8 @@ from assistant.enrollment.engine import RequirementStatus
 from assistant.enrollment.service import CadreStatusReport
 from assistant.index.units import IndexUnit
 from assistant.reporting.personal import PersonalView
-from assistant.services.knowledge import TimedAnswer
+from assistant.services.knowledge import SOURCES_SHOWN, TimedAnswer
+from assistant.validity import DocumentValidity
 
 if TYPE_CHECKING:  # asking imports this module for status_to_dict
     from assistant.services.asking import PersonalAnswer
@@ -39,12 +40,18 @@ def jsonable(value: Any) -> Any:
 
 def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
     a = timed.answer
+    validity = timed.validity
+
+    def badge(number: str) -> str | None:
+        v = validity.get(number)
+        return v.badge if v else None
+
     return {
         "question": a.question,
         "answer": a.text,
         "abstained": a.abstained,
         "confidence": a.confidence,
-        "quotes": [asdict(q) for q in a.quotes],
+        "quotes": [{**asdict(q), "badge": badge(q.doc_number)} for q in a.quotes],
         "sources": [
             {
                 "unit_id": h.unit.id,
@@ -52,16 +59,19 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
                 "score": round(h.score, 4),
                 "status": h.unit.status,
                 "warning": h.warning,
+                "badge": badge(h.unit.doc_number),
             }
-            for h in a.hits[:5]
+            for h in a.hits[:SOURCES_SHOWN]
         ],
+        "validity": [v.to_dict() for v in validity.values()],
+        "as_of": timed.as_of.isoformat(),
         "generation": a.generation,
         "trace_id": timed.trace_id,
         "latency_ms": round(timed.seconds * 1000, 1),
     }
 
 
-def article_to_dict(unit: IndexUnit, notes: list[str]) -> dict[str, Any]:
+def article_to_dict(unit: IndexUnit, notes: list[str], validity: DocumentValidity | None = None) -> dict[str, Any]:
     return {
         "unit_id": unit.id,
         "citation": unit.citation,
@@ -72,7 +82,9 @@ def article_to_dict(unit: IndexUnit, notes: list[str]) -> dict[str, Any]:
         "doc_name": unit.doc_name,
         "doc_title": unit.doc_title,
         "status": unit.status,
-        "status_label": STATUS_LABELS.get(DocStatus(unit.status), unit.status),
+        # the one badge of the document as of today (the same everywhere); the stored label when unknown
+        "status_label": validity.badge if validity else STATUS_LABELS.get(DocStatus(unit.status), unit.status),
+        "validity": validity.to_dict() if validity else None,
         "completeness": unit.completeness,
         "notes": notes,
     }

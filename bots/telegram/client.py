@@ -59,6 +59,7 @@ class Quote:
     text: str
     doc_number: str = ""
     notes: tuple[str, ...] = ()
+    badge: str = ""  # the document's validity badge on the asked date ("Hết hiệu lực" …), as the API gives it
 
     @property
     def article_id(self) -> str:
@@ -68,7 +69,7 @@ class Quote:
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> Quote:
         notes = tuple(str(n) for n in d.get("notes") or ())
-        return cls(d["unit_id"], d["citation"], d["text"], d.get("doc_number", ""), notes)
+        return cls(d["unit_id"], d["citation"], d["text"], d.get("doc_number", ""), notes, str(d.get("badge") or ""))
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,11 @@ def vn_date(iso: str | None) -> str:
 # ----------------------------------------------------------------------------------------------- content
 
 
-def quote_block(q: Quote, lead: str = "Theo") -> str:
-    block = f"{lead} <b>{escape(q.citation)}</b>:\n{OPEN_QUOTE}{escape(q.text)}{CLOSE_QUOTE}"
-    if q.notes:
+def quote_block(q: Quote, lead: str = "Theo", *, notes: bool = True) -> str:
+    """One quote; `notes=False` for a further quote of a document whose notes were already shown."""
+    badge = f" [{escape(q.badge)}]" if q.badge else ""
+    block = f"{lead} <b>{escape(q.citation)}</b>{badge}:\n{OPEN_QUOTE}{escape(q.text)}{CLOSE_QUOTE}"
+    if q.notes and notes:
         block += f"\n<i>⚠️ Lưu ý: {escape(' '.join(q.notes))}</i>"
     return block
 
@@ -73,7 +75,11 @@ def answer_blocks(answer: Answer, *, link_hint: bool = False) -> list[str]:
     if answer.abstained or not answer.quotes:
         blocks = [escape(answer.text)]
     else:
-        blocks = [quote_block(q, "Theo" if i == 0 else "Ngoài ra, theo") for i, q in enumerate(answer.quotes)]
+        firsts = {q.doc_number or q.unit_id: i for i, q in reversed(list(enumerate(answer.quotes)))}
+        blocks = [
+            quote_block(q, "Theo" if i == 0 else "Ngoài ra, theo", notes=firsts[q.doc_number or q.unit_id] == i)
+            for i, q in enumerate(answer.quotes)
+        ]
     if answer.linked and answer.personal:
         blocks += personal_blocks(answer.personal, heading="📋 <b>Tình trạng đào tạo liên quan đến câu hỏi</b>")
     elif answer.linked:

@@ -70,7 +70,7 @@ async function loadDocuments() {
           { dataset: { number: d.number } },
           h("td", { "data-label": "Số hiệu" }, d.number),
           h("td", { "data-label": "Tên văn bản" }, docTitle(d)),
-          h("td", { "data-label": "Hiệu lực" }, validityBadges({ status: d.status })),
+          h("td", { "data-label": "Hiệu lực" }, validityBadges({ validity: d.validity, status_label: d.status_label })),
           h("td", { "data-label": "Mức đầy đủ" }, COMPLETENESS[d.completeness] || d.completeness),
           h("td", { "data-label": "Số điều" }, String(d.articles)),
           h("td", { "data-label": "Chỉ mục" }, d.indexed ? badge("đã lập chỉ mục", "ok") : badge("chưa lập chỉ mục", "warn")),

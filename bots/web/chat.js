@@ -235,8 +235,9 @@ function citationView(doc, quote) {
       h("dt", {}, "Cơ quan ban hành"), h("dd", {}, doc.issuer || "—"),
       h("dt", {}, "Ngày ban hành"), h("dd", {}, formatDate(doc.issued_date)),
       h("dt", {}, "Hiệu lực từ"), h("dd", {}, formatDate(doc.effective_date)),
-      h("dt", {}, "Tình trạng"), h("dd", {}, doc.status_label, doc.status_source ? h("small.block", {}, doc.status_source) : null),
+      h("dt", {}, "Tình trạng"), h("dd", {}, doc.validity?.badge || doc.status_label),
     ),
+    doc.validity?.note ? h("p.note.validity-note", {}, doc.validity.note) : null,
     doc.completeness_note ? h("p.note", {}, doc.completeness_note) : null,
     h(
       "section.article",
@@ -250,7 +251,7 @@ function citationView(doc, quote) {
           "section.relations",
           {},
           h("h3", {}, "Quan hệ với văn bản khác"),
-          h("ul.plain", {}, doc.relations.map((r) => h("li", {}, `${RELATION_LABELS[r.kind] || r.kind} ${r.target}`, r.note ? h("small.block", {}, r.note) : null))),
+          h("ul.plain", {}, doc.relations.map((r) => h("li", {}, `${RELATION_LABELS[r.kind] || r.kind} ${r.target}`))),
         )
       : null,
   );
