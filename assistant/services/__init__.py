@@ -20,6 +20,7 @@ from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
 from assistant.retrieval.search import HybridSearcher
+from assistant.services.access import Access
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
 from assistant.services.library import DocumentAdmin
@@ -58,6 +59,7 @@ class PersonalServices:
     jobs: JobRunner
     library: DocumentAdmin
     oversight: Oversight
+    access: Access
     records: Records
     asking: AskService
     training: TrainingRecords
@@ -116,15 +118,17 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
+    accounts = AccountService(factory, scope)
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
         scope=scope,
-        accounts=AccountService(factory, scope),
+        accounts=accounts,
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
         oversight=Oversight(scope, audit),
+        access=Access(accounts, scope, audit),
         records=Records(enrollment, scope, audit),
         asking=AskService(core.knowledge, enrollment, scope, audit, reports),
         training=TrainingRecords(factory, scope, audit),
