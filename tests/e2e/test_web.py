@@ -163,9 +163,11 @@ def test_admin_uploads_a_directive_gets_answers_from_it_then_rolls_back(page: An
     page.goto(f"{site.base}/admin.html")
     page.get_by_role("button", name="Quay lui về thế hệ trước").click()
     page.get_by_role("button", name="Xác nhận quay lui").click()
-    expect(page.locator("#index-status")).to_contain_text("Đã quay lui về thế hệ")
+    expect(page.locator("#index-status")).to_contain_text("Đã quay lui")
+    expect(page.locator("#index-status")).to_contain_text("164-QĐ/TW: rút khỏi kho")
     expect(page.locator("#current-generation")).to_have_text(before)
-    expect(row).to_contain_text("chưa lập chỉ mục")
+    expect(row).to_have_count(0)  # withdrawn, not left behind as "chưa lập chỉ mục"
+    expect(page.locator("#withdrawn")).to_contain_text("164-QĐ/TW")
 
     page.goto(site.base + "/")
     reply = ask(page, ASK_NEW_DOC)
