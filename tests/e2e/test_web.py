@@ -79,7 +79,7 @@ def test_hr_picks_only_own_cadres_sees_status_and_the_api_refuses_others(page: A
     cadre = page.locator("#panel-cadre")
     expect(cadre.locator(".requirement").first).to_be_visible()
     expect(cadre.locator(".requirements")).to_contain_text(re.compile("Còn thiếu|Quá hạn"))
-    expect(cadre.locator(".requirement dt").first).to_have_text("Hạn")
+    expect(cadre.locator(".requirement dt").first).to_have_text("Hồ sơ")  # the personal view: record, gap, next step
     with page.expect_download() as download:
         cadre.get_by_role("button", name="Tải báo cáo đơn vị (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")

@@ -157,7 +157,9 @@ def test_upload_preview_warns_on_missing_metadata_and_refuses_a_wrong_citation(
     preview.get_by_role("button", name="Hủy").click()
 
 
-def test_utf16_without_bom_is_read_as_text(page: Any, site: Site, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_utf16_without_bom_is_read_as_text(
+    page: Any, site: Site, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     source = tmp_path / "unicode.txt"
     source.write_bytes(text_of("41/2026/QĐ-UBND").encode("utf-16-le"))  # Notepad's "Unicode", no BOM
     login(page, site, "admin.html", "demo_admin", "demo-admin-2025")
@@ -208,7 +210,9 @@ def test_feedback_with_a_comment_is_one_record_admins_read_with_the_answer(
     snap(page, request, "admin-feedback")
 
 
-def test_the_cadres_own_page_has_no_buttons_they_cannot_use(page: Any, site: Site, request: pytest.FixtureRequest) -> None:
+def test_the_cadres_own_page_has_no_buttons_they_cannot_use(
+    page: Any, site: Site, request: pytest.FixtureRequest
+) -> None:
     login(page, site, "", "demo_canbo", "demo-canbo-2025")
     panel = page.locator("#panel-cadre")
     expect(panel.locator("h2")).to_be_visible()
@@ -243,7 +247,7 @@ def test_hr_picks_a_cadre_the_status_is_in_view_and_exports_are_formula_safe(
         panel.get_by_role("button", name="Tải báo cáo đơn vị (CSV)").click()
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     line = next(x for x in content.splitlines() if x.startswith(code))
-    assert "'=HYPERLINK" in line and ',=HYPERLINK' not in line
+    assert "'=HYPERLINK" in line and ",=HYPERLINK" not in line
     expect(panel.get_by_role("link", name="Kế hoạch và báo cáo các đơn vị")).to_have_attribute("href", "reports.html")
 
 
