@@ -192,6 +192,9 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Số tiến trình API (cùng cơ sở dữ liệu).")] = 1,
+    first_run: Annotated[
+        bool, typer.Option(help="Lần chạy đầu: cho phép tạo cơ sở dữ liệu SQLite trống nếu chưa có")
+    ] = False,
 ) -> None:
     """Start the HTTP API; with --workers N, N processes share the port (migrations run once, before them)."""
     import uvicorn
@@ -199,6 +202,8 @@ def serve(
     from assistant.api.app import create_app
 
     svc = services()
+    if svc.personal is not None and not first_run:
+        svc.personal.require_database()
     if workers == 1:
         uvicorn.run(create_app(svc), host=host, port=port)
         return

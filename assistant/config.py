@@ -34,8 +34,25 @@ class RetrievalSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    max_quotes: int = 3
+    """How answers are chosen and laid out; the weights were chosen on answers-dev.jsonl (README, bench/)."""
+
+    max_quotes: int = 3  # the lead and at most two more
     min_confidence: float = 0.35  # IDF-weighted question coverage below which the assistant abstains (see README)
+    rerank_pool: int = 40  # articles from the searcher that the answerer re-ranks
+    sources: int = 10  # articles kept (and shown as sources) after re-ranking
+    see_also: int = 3  # "Xem thêm" citations after the quotes
+    title_weight: float = 1.5  # the professional title named in the question (longest match = full weight)
+    grade_weight: float = 1.0  # the grade (hạng I–IV, "chính", "cao cấp") agrees / disagrees
+    named_doc_weight: float = 1.0  # the question names the document (or a document amending it)
+    subject_weight: float = 0.7  # the document is for other people (công chức vs viên chức)
+    passage_articles: int = 4  # best articles whose clauses compete for the lead
+    article_gap: float = 1.5  # … while within this score of the best article
+    passage_weight: float = 1.0  # share of the question a clause covers
+    heading_weight: float = 0.5  # … and its own heading ("Tiêu chuẩn về trình độ đào tạo, bồi dưỡng")
+    whole_article_chars: int = 450  # shorter articles are quoted whole
+    whole_clause_chars: int = 600  # longer clauses are narrowed to their best point
+    extra_quote_gap: float = 0.3  # a further quote (another article) must score this close to the lead
+    partial_min_fit: float = 0.5  # below this, a lead from a partial document means the answer is in the missing part
 
 
 class DatabaseSettings(BaseModel):

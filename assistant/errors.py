@@ -82,3 +82,10 @@ def storage_message(e: OSError, what: str) -> str:
     else:
         cause = f"lỗi ghi tệp ({e.strerror or type(e).__name__})"
     return f"Không {what}: {cause}."
+
+
+class DatabaseMissing(AssistantError):
+    """The SQLite database file is not there (never created, deleted or replaced while serving)."""
+
+    code = "database_missing"
+    status = 503

@@ -26,7 +26,45 @@ def make_engine(url: str = "", *, sqlite_path: Path | None = None, schema: str |
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _watch_file(engine, Path(database))
     return engine
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The database file of a SQLite engine (None for PostgreSQL or an in-memory database)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    return Path(database) if database and database != ":memory:" and not database.startswith("file:") else None
+
+
+def _watch_file(engine: Engine, path: Path) -> None:
+    """Every connection handed out checks the file is still the one it opened: a database deleted or replaced
+    while serving is refused (503, Vietnamese) instead of writes going silently into an unlinked file."""
+    from assistant.errors import DatabaseMissing
+
+    inode: dict[str, int] = {}
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        try:
+            record.info["inode"] = path.stat().st_ino
+        except OSError:
+            record.info["inode"] = -1
+
+    def on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        try:
+            now = path.stat().st_ino
+        except OSError:
+            now = -1
+        if now == -1 or now != record.info.get("inode", now):
+            inode["lost"] = 1
+            raise DatabaseMissing(
+                f"Không còn thấy tệp cơ sở dữ liệu {path} (đã bị xóa hoặc thay thế khi đang chạy); thay đổi không "
+                "được ghi. Hãy khôi phục tệp từ bản sao lưu rồi khởi động lại dịch vụ."
+            )
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "checkout", on_checkout)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

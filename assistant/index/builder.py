@@ -56,8 +56,7 @@ class IndexBuilder:
     def build(self, documents: Sequence[Document], *, dense: bool = True, progress: Progress = _noop) -> BuildReport:
         start = time.time()
         with self.manager.building() as (gen_id, work):
-            previous = self.manager.current_id()
-            old_hashes = self.manager.manifest(previous).doc_hashes if previous else {}
+            previous, old_hashes = self.manager.previous_hashes()
             report = BuildReport(generation=gen_id, previous=previous, dense=dense and self.embedder is not None)
             units, hashes = self._collect(documents, report)
             if not units:

@@ -44,7 +44,13 @@ class Manifest:
 
     @classmethod
     def read(cls, gen_dir: Path) -> Manifest:
-        return cls(**json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8")))
+        try:
+            data = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError("manifest is not an object")
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as e:
+            raise IndexNotReady(f"Tệp manifest của thế hệ chỉ mục {gen_dir.name} hỏng.", detail=str(e)) from e
 
     def write(self, gen_dir: Path) -> None:
         (gen_dir / "manifest.json").write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -98,12 +104,24 @@ class GenerationManager:
         return Manifest.read(self.path(gen_id))
 
     def list(self) -> list[Manifest]:
-        found = [
-            Manifest.read(p)
-            for p in self.gens.iterdir()
-            if (p / "manifest.json").exists() and not p.name.startswith(".")
-        ]
+        """Published generations with a readable manifest, oldest first (a damaged one is logged and left out)."""
+        found = []
+        for p in self.gens.iterdir() if self.gens.is_dir() else []:
+            if p.name.startswith(".") or not (p / "manifest.json").exists():
+                continue
+            try:
+                found.append(Manifest.read(p))
+            except IndexNotReady as e:
+                log.error("%s (%s)", e.message, e.detail)
         return sorted(found, key=lambda m: m.created)
+
+    def previous_hashes(self) -> tuple[str | None, dict[str, str]]:
+        """The serving generation and its document hashes, for a build's diff ({} if its manifest is damaged)."""
+        current = self.current_id()
+        try:
+            return current, self.manifest(current).doc_hashes if current else {}
+        except IndexNotReady:
+            return current, {}
 
     @contextmanager
     def building(self) -> Iterator[tuple[str, Path]]:
@@ -157,7 +175,10 @@ class GenerationManager:
 
     def prune(self, keep: int = KEEP_GENERATIONS) -> None:
         current = self.current_id()
-        protected = {current, self.manifest(current).previous} if current else set()
+        try:
+            protected = {current, self.manifest(current).previous} if current else set()
+        except IndexNotReady:
+            protected = {current}
         for m in self.list()[:-keep]:
             if m.id not in protected:
                 shutil.rmtree(self.path(m.id), ignore_errors=True)

