@@ -229,8 +229,9 @@ def render_readme(docs: list[Document], sources_dir: Path) -> str:
         f"Tổng cộng: **{len(docs)} văn bản, {n_articles} điều, {n_clauses} khoản**.",
         "",
         'Hiệu lực chỉ ghi theo nguồn; văn bản không có nguồn nêu hiệu lực được ghi "Không rõ".',
-        "Hiệu lực hiển thị cho người dùng được tính tại ngày hỏi (`assistant/validity.py`) từ ngày có hiệu lực và",
-        'cột "Thay đổi hiệu lực theo nguồn" (thay thế / bãi bỏ, kèm ngày); cột "Hiệu lực theo nguồn" là điều nguồn ghi.',
+        "Hiệu lực hiển thị cho người dùng được tính tại ngày hỏi (`assistant/validity.py`) từ ngày có hiệu lực",
+        'và cột "Thay đổi hiệu lực theo nguồn" (thay thế / bãi bỏ, kèm ngày); cột "Hiệu lực theo nguồn" là điều',
+        "nguồn ghi.",
         'Các văn bản lấy từ Bộ Pháp điển được ghi "Còn hiệu lực" vì đề mục pháp điển (bản cập nhật 2026-05-13)',
         "còn pháp điển chúng, trừ khi `overrides.yaml` nêu khác (ví dụ văn bản bị Nghị định năm 2026 thay thế).",
     ]
