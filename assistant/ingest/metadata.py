@@ -76,7 +76,7 @@ def apply_overrides(doc: Document, entry: dict[str, Any] | None) -> Document:
         changes["number"] = normalize_doc_number(str(entry["number"]))
     if "status" in entry:
         changes["status"] = _enum(DocStatus, entry["status"], "status")
-        changes["status_source"] = str(entry.get("status_source") or source or "administrator")
+        changes["status_source"] = str(entry.get("status_source") or source or "Quản trị viên")
     if "completeness" in entry:
         changes["completeness"] = _enum(Completeness, entry["completeness"], "completeness")
     # An entry's relation supersedes the parsed one of the same kind and target (it adds dates, scope, certainty).
