@@ -45,7 +45,10 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
 
 def test_article_view_carries_todays_badge(built):
     unit, notes, validity = built.knowledge.article("58-2010-qh12:d33:k1")
-    assert validity.badge == "Hết hiệu lực" and notes[0] == validity.note
+    assert validity.as_of == date.today() and validity.badge == (
+        "Hết hiệu lực" if date.today() >= date(2026, 7, 1) else "Còn hiệu lực"
+    )
+    assert not validity.note or notes[0] == validity.note
 
 
 def test_cli_ask_as_of(built, monkeypatch):
