@@ -38,6 +38,8 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
     assert (law["badge"], law["state"]) == ("Hết hiệu lực", "repealed")
     assert law["replaced_by"] == [{"doc_number": "129/2025/QH15", "in_corpus": False}]
     assert {q["badge"] for q in data["quotes"] if q["doc_number"] == "58/2010/QH12"} == {"Hết hiệu lực"}
+    law_sources = [x for x in data["sources"] if x["unit_id"].startswith("58-2010-qh12:")]
+    assert law_sources and {(x["status"], x["badge"]) for x in law_sources} == {("het_hieu_luc", "Hết hiệu lực")}
     before = answer_to_dict(built.knowledge.ask(FORMS, as_of=date(2026, 6, 30)))
     assert next(v for v in before["validity"] if v["doc_number"] == "58/2010/QH12")["badge"] == "Còn hiệu lực"
     assert "SOURCES.md" not in json.dumps(data, ensure_ascii=False)  # provenance never reaches an answer
