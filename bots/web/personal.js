@@ -25,7 +25,6 @@ function personalItem(item) {
     h(
       "dl.meta",
       {},
-      h("dt", {}, "Hạn"), h("dd", {}, item.due_date ? formatDate(item.due_date) : "Không có hạn trong quy định"),
       h("dt", {}, "Hồ sơ"), h("dd.record", {}, item.record),
       h("dt", {}, "Còn thiếu"), h("dd.gap", {}, item.gap),
       h("dt", {}, "Bước tiếp theo"), h("dd.next-step", {}, item.next_step),
