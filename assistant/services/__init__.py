@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from assistant.accounts.scope import Scope
-from assistant.accounts.service import AccountService
+from assistant.accounts.service import AccountService, LoginThrottle
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
@@ -140,7 +140,15 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         engine=engine,
         enrollment=enrollment,
         scope=scope,
-        accounts=AccountService(factory, scope),
+        accounts=AccountService(
+            factory,
+            scope,
+            audit=audit,
+            throttle=LoginThrottle(
+                settings.auth.failures_per_account, settings.auth.failures_per_address, settings.auth.window_minutes
+            ),
+            demo_enabled=settings.demo.enabled,
+        ),
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
