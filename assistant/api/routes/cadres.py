@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from assistant.accounts.models import Role
 from assistant.api.deps import Caller, Personal
@@ -166,7 +167,7 @@ async def import_file(
     data = await file.read(MAX_IMPORT + 1)
     if len(data) > MAX_IMPORT:
         raise InvalidInput("Tệp quá lớn (tối đa 10 MB).")
-    report = personal.enrollment.import_file(data, file.filename or "tep", kind)
+    report = await run_in_threadpool(personal.enrollment.import_file, data, file.filename or "tep", kind)
     personal.audit.action(caller, "import", file.filename or "", {"summary": report.summary(), "ok": report.ok})
     if not report.ok:
         raise ImportRejected(report.summary(), detail=report.messages[:200])

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from assistant.accounts.models import Role
 from assistant.api.deps import Caller, Personal
@@ -54,7 +55,7 @@ async def preview(
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadTooLarge(f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).")
-    return personal.library.preview(caller, data, file.filename or "")
+    return await run_in_threadpool(personal.library.preview, caller, data, file.filename or "")
 
 
 @admin.get("/admin/uploads", summary="Các tệp đang chờ xác nhận (quản trị)", responses=errors(401, 403))
