@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.config import Settings
+from assistant.enrollment.errors import ImportRejected
 from assistant.errors import AssistantError, InvalidInput
 from assistant.services import PersonalServices, Services, build_services
 
@@ -161,21 +162,20 @@ def ask(
         typer.Option("--as-of", help="Hiệu lực tính tại ngày (YYYY-MM-DD hoặc DD/MM/YYYY; mặc định: hôm nay)"),
     ] = None,
 ) -> None:
-    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
-    from assistant.services.views import answer_to_dict
+    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status).
+
+    --json prints the body POST /api/v1/ask returns, field for field."""
+    from assistant.services.asking import PersonalAnswer
+    from assistant.services.views import personal_answer
     from assistant.validity import parse_as_of
 
     when = parse_as_of(as_of)
-    if cadre is None:
-        timed = services().knowledge.ask(question, documents=doc, as_of=when)
-        sys.stdout.write(
-            (json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n"
-        )
-        return
-    result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre, as_of=when)
+    if cadre is None:  # the regulation alone needs no database
+        result = PersonalAnswer(services().knowledge.ask(question, documents=doc, as_of=when))
+    else:
+        result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre, as_of=when)
     if as_json:
-        extra = {"cadre": result.cadre_code, "statuses": result.statuses, "personal": result.personal}
-        echo_json({**answer_to_dict(result.timed), **extra})
+        echo_json(personal_answer(result))
         return
     sys.stdout.write(result.timed.answer.text + "\n")
     if result.personal:
@@ -306,8 +306,8 @@ def users_create(
     ] = "",
 ) -> None:
     """Create a user account (the password is asked for when not given)."""
-    user = _personal().accounts.create_user(
-        username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
+    user = _personal().access.create_user(
+        OPERATOR, username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
     )
     console.print(f"Đã tạo tài khoản {user.username} ({user.role.value}).")
 
@@ -316,7 +316,7 @@ def users_create(
 @handles_errors
 def users_api_key(name: Annotated[str, typer.Argument(help="Tên dịch vụ, ví dụ telegram-bot")]) -> None:
     """Create an API key for a service (printed once; only its hash is stored)."""
-    sys.stdout.write(_personal().accounts.create_api_key(name) + "\n")
+    sys.stdout.write(_personal().access.create_api_key(OPERATOR, name) + "\n")
 
 
 @users_app.command("disable")
@@ -435,11 +435,14 @@ def import_cmd(file: Path) -> None:
         data = file.read_bytes()
     except OSError as e:
         raise InvalidInput(f"Không đọc được tệp {file}: {e.strerror}") from e
-    report = _personal().enrollment.import_file(data, file.name)
-    if not report.ok:
-        for message in report.messages:
+    try:
+        report = _personal().records.import_file(OPERATOR, data, file.name)  # audited like the API's import
+    except ImportRejected as e:
+        if not isinstance(e.detail, list):  # the file as a whole (layout, encoding): one message
+            raise
+        for message in e.detail:
             console.print(f"[red]{message}[/red]")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from e
     console.print(report.summary())
 
 

@@ -14,12 +14,12 @@ whether the corpus holds it. Provenance (`sources`) is for admin / detail views 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from assistant.domain import DocStatus, Document, citation_doc_name
+from assistant.domain import DocStatus, Document, article_display, citation_doc_name
 from assistant.errors import InvalidInput
 from assistant.ingest.parser import doc_type_from_number
 
@@ -250,6 +250,28 @@ class ValidityBook:
             sources=sources,
         )
         return _with_note(v, self, effective)
+
+    def for_article(
+        self, number: str, article: str, article_effective: str, as_of: date | None = None
+    ) -> DocumentValidity:
+        """The document's validity, narrowed to one article that the text brings into effect later than the rest
+        ("Quy định … tại Mục 3 Chương IV của Luật này được thực hiện từ ngày 01 tháng 01 năm 2026")."""
+        v = self.of(number, as_of)
+        starts = _date(article_effective)
+        if starts is None or v.as_of >= starts or v.state is not Validity.IN_FORCE:
+            return v
+        shown, annex = article_display(article)
+        where = f"Điều {shown}{' ' + annex + ' ban hành kèm theo' if annex else ''} {v.name}"
+        note = f"{where} chưa được thực hiện vào ngày {_vi_date(v.as_of)} (thực hiện từ ngày {_vi_date(starts)})."
+        return replace(
+            v,
+            state=Validity.NOT_YET,
+            badge=BADGES[Validity.NOT_YET],
+            badge_level=BADGE_LEVELS[Validity.NOT_YET],
+            note=note,
+            since=None,
+            until=starts,
+        )
 
     def many(self, numbers: Iterable[str], as_of: date | None = None) -> dict[str, DocumentValidity]:
         """One validity per distinct document, in first-seen order (what an answer shows once per document)."""

@@ -23,6 +23,13 @@ class CadreKind(StrEnum):
     VIEN_CHUC = "vien_chuc"
 
 
+class SuccessionPool(StrEnum):
+    """Diện cán bộ: quy hoạch (succession planning for a post) or dự nguồn (source pool for a leadership body)."""
+
+    QUY_HOACH = "quy_hoach"
+    DU_NGUON = "du_nguon"
+
+
 class UnitLevel(StrEnum):
     TINH = "tinh"  # UBND tỉnh
     SO_BAN_NGANH = "so_ban_nganh"  # sở, ban, ngành cấp tỉnh
@@ -110,6 +117,8 @@ class Cadre(Base):
     foreign_language: Mapped[str | None] = mapped_column(String(32))
     it_skill: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    succession_pool: Mapped[SuccessionPool | None] = mapped_column(_enum(SuccessionPool))  # quy hoạch / dự nguồn
+    succession_target: Mapped[str | None] = mapped_column(String(255))  # the post they are planned for
 
     unit: Mapped[OrgUnit] = relationship()
     certificates: Mapped[list[Certificate]] = relationship(back_populates="cadre", cascade="all, delete-orphan")

@@ -22,9 +22,12 @@ from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
 from assistant.retrieval.search import HybridSearcher
+from assistant.services.access import Access
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
 from assistant.services.library import DocumentAdmin
+from assistant.services.oversight import Oversight
+from assistant.services.records import Records
 from assistant.services.reports import ReportService
 from assistant.services.training import TrainingRecords
 
@@ -57,6 +60,9 @@ class PersonalServices:
     audit: AuditLog
     jobs: JobRunner
     library: DocumentAdmin
+    oversight: Oversight
+    access: Access
+    records: Records
     asking: AskService
     training: TrainingRecords
     reports: ReportService
@@ -136,23 +142,27 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
+    accounts = AccountService(
+        factory,
+        scope,
+        audit=audit,
+        throttle=LoginThrottle(
+            settings.auth.failures_per_account, settings.auth.failures_per_address, settings.auth.window_minutes
+        ),
+        demo_enabled=settings.demo.enabled,
+    )
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
         scope=scope,
-        accounts=AccountService(
-            factory,
-            scope,
-            audit=audit,
-            throttle=LoginThrottle(
-                settings.auth.failures_per_account, settings.auth.failures_per_address, settings.auth.window_minutes
-            ),
-            demo_enabled=settings.demo.enabled,
-        ),
+        accounts=accounts,
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
+        oversight=Oversight(scope, audit),
+        access=Access(accounts, scope, audit),
+        records=Records(enrollment, scope, audit),
         asking=AskService(core.knowledge, enrollment, scope, audit, reports),
-        training=TrainingRecords(factory, scope),
+        training=TrainingRecords(factory, scope, audit),
         reports=reports,
     )

@@ -157,7 +157,8 @@ class KnowledgeService:
         question = _check_question(question)
         as_of = as_of or date.today()
         with self.serving() as gen:
-            hits = self.searcher.search(gen, question, None, documents, as_of)
+            pool = max(self.answerer.settings.rerank_pool, self.searcher.settings.top_k)  # the answerer re-ranks
+            hits = self.searcher.search(gen, question, pool, documents, as_of)
             answer = self.answerer.answer(gen, question, hits)
             shown = [q.doc_number for q in answer.quotes] + [h.unit.doc_number for h in answer.hits[:SOURCES_SHOWN]]
             validity = gen.validity.many(shown, as_of)

@@ -319,6 +319,19 @@ class DocumentAdmin:
         self.audit.action(p, "document.restore", doc.number, {"job_id": job.id})
         return job
 
+    def index_status(self, p: Principal) -> dict[str, Any]:
+        """The serving generation and the ones kept for rollback."""
+        self.scope.require_role(p, Role.ADMIN)
+        return self.knowledge.status()
+
+    def jobs(self, p: Principal, limit: int = 20) -> list[JobView]:
+        self.scope.require_role(p, Role.ADMIN)
+        return self.runner.list(limit)
+
+    def job(self, p: Principal, job_id: str) -> JobView:
+        self.scope.require_role(p, Role.ADMIN)
+        return self.runner.get(job_id)
+
     def reindex(self, p: Principal) -> JobView:
         self.scope.require_role(p, Role.ADMIN)
         job = self.runner.submit("reindex", p.name)

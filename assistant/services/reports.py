@@ -300,8 +300,8 @@ class ReportService:
                         KIND_LABELS[c.kind.value],
                         _post(c),
                         statuses,
-                        getattr(c, "succession_pool", None),
-                        getattr(c, "succession_target", None),
+                        c.succession_pool.value if c.succession_pool else None,
+                        c.succession_target,
                     )
                 )
             catalog = self._catalog(s)

@@ -21,6 +21,7 @@ function personalItem(item) {
     h("p.requirement-title", {}, requirementBadge(item), " ", item.title, item.due_date && item.status !== "met" ? ` — hạn ${formatDate(item.due_date)}` : ""),
     h("p", {}, item.requirement),
     item.quotes.map((q) => h("blockquote.clause", {}, h("cite", {}, q.citation), ": «", q.quote, "»")),
+    (item.basis_notes || []).length ? h("ul.notes", {}, item.basis_notes.map((n) => h("li", {}, n))) : null,
     h(
       "dl.meta",
       {},

@@ -73,7 +73,9 @@ def test_units_list_is_the_scope_and_reports_are_audited(api):  # type: ignore[n
     assert {u["code"] for u in api.call("admin", "GET", "/reports/units").json()} >= {"DEMO-TINH", "DEMO-H2"}
     api.call("hr", "GET", "/reports/overlaps")
     audit = api.call("admin", "GET", "/admin/audit").json()
-    assert any(a["action"] == "report.overlaps" and a["target"] == "DEMO-H1" and a["actor"] == "user:demo_hr" for a in audit)
+    assert any(
+        a["action"] == "report.overlaps" and a["target"] == "DEMO-H1" and a["actor"] == "user:demo_hr" for a in audit
+    )
 
 
 def test_bad_periods_get_a_vietnamese_message(api):  # type: ignore[no-untyped-def]
@@ -119,3 +121,16 @@ def test_hr_reads_about_a_cadre_by_name_never_as_anh_chi(api):  # type: ignore[n
     assert body["personal"]["subject"] == f"cán bộ {name}"
     assert "anh/chị" not in str(body["personal"]).lower() and "anh/chị" not in (body["status_summary"] or "").lower()
     assert api.call("hr", "GET", f"/cadres/{api.cadres['other_unit']}/status").status_code == 403
+
+
+def test_succession_report_lists_flagged_cadres_with_what_they_lack(api):  # type: ignore[no-untyped-def]
+    body = api.call("admin", "GET", "/reports/succession", params={"unit": "DEMO-TINH"}).json()
+    sheet = body["sheets"][0]
+    rows = sheet["rows"]
+    assert rows, "the demo flags deputies (quy hoạch) and some long-serving cadres (dự nguồn)"
+    pool, lacking = sheet["headers"].index("Diện"), sheet["headers"].index("Còn thiếu (theo quy định)")
+    assert {r[pool] for r in rows} <= {"Quy hoạch", "Dự nguồn"}
+    assert all(r[lacking] for r in rows)
+    hr_rows = api.call("hr", "GET", "/reports/succession").json()["sheets"][0]["rows"]
+    code = sheet["headers"].index("Mã cán bộ")
+    assert {r[code] for r in hr_rows} <= _codes_in(api, "DEMO-H1")

@@ -57,8 +57,12 @@ RULES = RuleSet.model_validate(yaml.safe_load(RULES_YAML))
 AS_OF = date(2026, 12, 1)
 CDNN = CourseType.CHUC_DANH_NGHE_NGHIEP
 CATALOG = [
-    CatalogCourse("K-OLD", "Bồi dưỡng CDNN GVTH hạng III khóa 1", CDNN.value, "cdnn_gvth_h3", date(2025, 3, 1), date(2025, 5, 1)),
-    CatalogCourse("K-NEW", "Bồi dưỡng CDNN GVTH hạng III khóa 2", CDNN.value, "cdnn_gvth_h3", date(2027, 3, 1), date(2027, 5, 1)),
+    CatalogCourse(
+        "K-OLD", "Bồi dưỡng CDNN GVTH hạng III khóa 1", CDNN.value, "cdnn_gvth_h3", date(2025, 3, 1), date(2025, 5, 1)
+    ),
+    CatalogCourse(
+        "K-NEW", "Bồi dưỡng CDNN GVTH hạng III khóa 2", CDNN.value, "cdnn_gvth_h3", date(2027, 3, 1), date(2027, 5, 1)
+    ),
 ]
 
 
@@ -72,8 +76,13 @@ def test_fixture_quotes_are_verbatim_in_the_sources():
 
 def teacher(**kw) -> CadreRecord:
     base = dict(
-        code="GV1", full_name="Nguyễn Văn A", kind=CadreKind.VIEN_CHUC, title_code="V.07.03.29",
-        title_name="Giáo viên tiểu học hạng III", title_rank="III", recruited_on=date(2024, 1, 10),
+        code="GV1",
+        full_name="Nguyễn Văn A",
+        kind=CadreKind.VIEN_CHUC,
+        title_code="V.07.03.29",
+        title_name="Giáo viên tiểu học hạng III",
+        title_rank="III",
+        recruited_on=date(2024, 1, 10),
     )
     return CadreRecord(**(base | kw))
 
@@ -96,7 +105,9 @@ def test_missing_certificate_names_requirement_record_gap_deadline_and_next_step
     assert item.quotes[0].citation == "Điểm b Khoản 3 Điều 3 Thông tư số 02/2021/TT-BGDĐT"
     assert "Có chứng chỉ bồi dưỡng" in item.quotes[0].quote
     assert item.record == "Hồ sơ của anh/chị chưa ghi nhận chứng chỉ, khóa học hay trình độ nào đáp ứng yêu cầu này."
-    assert item.gap.startswith("Anh/chị còn thiếu: Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên tiểu học hạng III")
+    assert item.gap.startswith(
+        "Anh/chị còn thiếu: Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên tiểu học hạng III"
+    )
     assert item.gap.endswith("hạn 10/01/2027.")
     assert "«Bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp»" in item.next_step
     assert "K-NEW" in item.next_step and "K-OLD" not in item.next_step  # only courses still to come
@@ -126,8 +137,13 @@ def test_a_held_certificate_is_shown_with_number_and_date_and_nothing_is_missing
 
 def test_a_running_course_is_the_next_step():
     course = EnrollmentRecord(
-        "K-NEW", "Bồi dưỡng CDNN GVTH hạng III khóa 2", CDNN, EnrollmentStatus.IN_PROGRESS, "cdnn_gvth_h3",
-        start_date=date(2026, 11, 1), end_date=date(2027, 1, 5),
+        "K-NEW",
+        "Bồi dưỡng CDNN GVTH hạng III khóa 2",
+        CDNN,
+        EnrollmentStatus.IN_PROGRESS,
+        "cdnn_gvth_h3",
+        start_date=date(2026, 11, 1),
+        end_date=date(2027, 1, 5),
     )
     [item] = view(teacher(enrollments=(course,)), question="tôi còn thiếu gì?").items
     assert item.status == "in_progress"
@@ -157,7 +173,10 @@ def test_selection_follows_the_question_not_every_rule():
 def test_uncovered_person_is_told_plainly_for_self_and_for_hr():
     r = CadreRecord("CC1", "Trần Thị B", CadreKind.CONG_CHUC, title_name="Chuyên viên")
     mine = build_view(facts(r), evaluate(r, AS_OF, RULES), RULES, AS_OF, "self", question="tôi cần học gì?")
-    assert mine.coverage_note == "Kho quy định chưa có tiêu chuẩn đào tạo, bồi dưỡng cho chức danh Chuyên viên của anh/chị."
+    assert (
+        mine.coverage_note
+        == "Kho quy định chưa có tiêu chuẩn đào tạo, bồi dưỡng cho chức danh Chuyên viên của anh/chị."
+    )
     assert mine.items == ()
     theirs = build_view(facts(r), evaluate(r, AS_OF, RULES), RULES, AS_OF, "hr")
     assert theirs.coverage_note == (
@@ -167,7 +186,11 @@ def test_uncovered_person_is_told_plainly_for_self_and_for_hr():
 
 def test_qualification_record_is_worded_not_coded():
     r = CadreRecord(
-        "BT1", "Lê Văn C", CadreKind.VIEN_CHUC, title_code="V.11.01.02", title_name="Biên tập viên hạng II",
+        "BT1",
+        "Lê Văn C",
+        CadreKind.VIEN_CHUC,
+        title_code="V.11.01.02",
+        title_name="Biên tập viên hạng II",
         qualifications={"political_theory": "so_cap"},
     )
     [item] = view(r, question="lý luận chính trị").items
@@ -190,7 +213,9 @@ def test_view_is_plain_json_data():
 
 
 def person(r: CadreRecord, unit="U1", succession=None, target=None) -> plans.Person:
-    return plans.Person(r, unit, f"Đơn vị {unit}", "Viên chức", r.title_name or "", tuple(evaluate(r, AS_OF, RULES)), succession, target)
+    return plans.Person(
+        r, unit, f"Đơn vị {unit}", "Viên chức", r.title_name or "", tuple(evaluate(r, AS_OF, RULES)), succession, target
+    )
 
 
 def test_plan_lists_who_must_be_trained_by_when_and_totals_by_course_type_and_quarter():
@@ -199,11 +224,22 @@ def test_plan_lists_who_must_be_trained_by_when_and_totals_by_course_type_and_qu
     later = teacher(code="C", full_name="C", recruited_on=date(2026, 1, 1))  # due 01/01/2029: not this year
     met = teacher(code="D", full_name="D", certificates=(CertificateRecord("cdnn_gvth_h3", date(2024, 2, 1)),))
     running = teacher(
-        code="E", full_name="E",
-        enrollments=(EnrollmentRecord("K-NEW", "k", CDNN, EnrollmentStatus.REGISTERED, "cdnn_gvth_h3", start_date=date(2027, 3, 1)),),
+        code="E",
+        full_name="E",
+        enrollments=(
+            EnrollmentRecord(
+                "K-NEW", "k", CDNN, EnrollmentStatus.REGISTERED, "cdnn_gvth_h3", start_date=date(2027, 3, 1)
+            ),
+        ),
     )
-    plan = plans.training_plan([person(x) for x in (due_in_q1, overdue, later, met, running)], RULES, CATALOG,
-                               date(2027, 1, 1), date(2027, 12, 31), AS_OF)
+    plan = plans.training_plan(
+        [person(x) for x in (due_in_q1, overdue, later, met, running)],
+        RULES,
+        CATALOG,
+        date(2027, 1, 1),
+        date(2027, 12, 31),
+        AS_OF,
+    )
     assert [(r.cadre_code, r.slot) for r in plan.rows] == [("B", "Quý I/2027"), ("A", "Quý I/2027")]
     assert plan.rows[0].status_label == "Quá hạn" and plan.rows[0].citation.startswith("Điểm b Khoản 3 Điều 3")
     assert plan.rows[1].suggested_course.startswith("Bồi dưỡng CDNN GVTH hạng III khóa 2 (K-NEW")
@@ -215,8 +251,14 @@ def test_plan_lists_who_must_be_trained_by_when_and_totals_by_course_type_and_qu
 
 
 def test_level_gaps_only_where_a_rule_states_the_level():
-    editor = CadreRecord("BT1", "Lê Văn C", CadreKind.VIEN_CHUC, title_code="V.11.01.02", title_name="Biên tập viên hạng II",
-                         qualifications={"political_theory": "so_cap"})
+    editor = CadreRecord(
+        "BT1",
+        "Lê Văn C",
+        CadreKind.VIEN_CHUC,
+        title_code="V.11.01.02",
+        title_name="Biên tập viên hạng II",
+        qualifications={"political_theory": "so_cap"},
+    )
     other = teacher(qualifications={"political_theory": "trung_cap"})
     report = plans.level_gaps([person(editor), person(other)], RULES)
     [gap] = report.gaps
@@ -229,7 +271,9 @@ def test_level_gaps_only_where_a_rule_states_the_level():
 
 
 def _course(code, ctype, status, start, end, cert=None, done=None):
-    return EnrollmentRecord(code, f"Khóa {code}", ctype, status, cert, start_date=start, end_date=end, completed_on=done)
+    return EnrollmentRecord(
+        code, f"Khóa {code}", ctype, status, cert, start_date=start, end_date=end, completed_on=done
+    )
 
 
 def test_overlaps_same_type_at_the_same_time_and_retraining_a_held_certificate():
@@ -239,14 +283,20 @@ def test_overlaps_same_type_at_the_same_time_and_retraining_a_held_certificate()
         enrollments=(
             _course("L1", llct, EnrollmentStatus.IN_PROGRESS, date(2026, 9, 1), date(2027, 3, 1)),
             _course("L2", llct, EnrollmentStatus.REGISTERED, date(2027, 1, 1), date(2027, 6, 1)),
-            _course("L3", llct, EnrollmentStatus.WITHDRAWN, date(2026, 9, 1), date(2027, 3, 1)),  # withdrawn: not counted
+            _course(
+                "L3", llct, EnrollmentStatus.WITHDRAWN, date(2026, 9, 1), date(2027, 3, 1)
+            ),  # withdrawn: not counted
             _course("T1", CourseType.TIN_HOC, EnrollmentStatus.REGISTERED, date(2026, 9, 1), date(2026, 12, 1)),
             _course("K-NEW", CDNN, EnrollmentStatus.REGISTERED, date(2027, 3, 1), date(2027, 5, 1), "cdnn_gvth_h3"),
         ),
     )
     found = plans.overlaps([person(r)], RULES)
     assert [(o.kind, o.course.split(" (")[-1], o.other) for o in found] == [
-        ("Học lại chứng chỉ đã có", "K-NEW)", "Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên tiểu học hạng III số CC-1"),
+        (
+            "Học lại chứng chỉ đã có",
+            "K-NEW)",
+            "Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên tiểu học hạng III số CC-1",
+        ),
         ("Trùng thời gian", "L1)", "Khóa L2 (L2)"),
     ]
 
@@ -254,23 +304,35 @@ def test_overlaps_same_type_at_the_same_time_and_retraining_a_held_certificate()
 def test_an_expired_certificate_is_no_duplicate():
     r = teacher(
         certificates=(CertificateRecord("cdnn_gvth_h3", date(2020, 2, 1), "CC-1", "", date(2025, 2, 1)),),
-        enrollments=(_course("K-NEW", CDNN, EnrollmentStatus.REGISTERED, date(2027, 3, 1), date(2027, 5, 1), "cdnn_gvth_h3"),),
+        enrollments=(
+            _course("K-NEW", CDNN, EnrollmentStatus.REGISTERED, date(2027, 3, 1), date(2027, 5, 1), "cdnn_gvth_h3"),
+        ),
     )
     assert plans.overlaps([person(r)], RULES) == []
 
 
 def test_completed_counts_are_turns_and_people_by_type_and_quarter():
     done = EnrollmentStatus.COMPLETED
-    a = teacher(code="A", enrollments=(
-        _course("L1", CourseType.LY_LUAN_CHINH_TRI, done, date(2026, 1, 5), date(2026, 2, 1), done=date(2026, 2, 1)),
-        _course("Q1", CourseType.QUAN_LY_NHA_NUOC, done, date(2026, 4, 1), date(2026, 5, 1), done=date(2026, 5, 2)),
-        _course("Q2", CourseType.QUAN_LY_NHA_NUOC, done, date(2026, 8, 1), date(2026, 9, 1), done=date(2026, 9, 2)),
-        _course("X", CourseType.QUAN_LY_NHA_NUOC, done, date(2025, 8, 1), date(2025, 9, 1), done=date(2025, 9, 2)),  # before
-        _course("R", CourseType.QUAN_LY_NHA_NUOC, EnrollmentStatus.IN_PROGRESS, date(2026, 8, 1), date(2026, 9, 1)),
-    ))
-    b = teacher(code="B", enrollments=(
-        _course("Q3", CourseType.QUAN_LY_NHA_NUOC, done, date(2026, 4, 1), date(2026, 5, 1), done=date(2026, 5, 3)),
-    ))
+    a = teacher(
+        code="A",
+        enrollments=(
+            _course(
+                "L1", CourseType.LY_LUAN_CHINH_TRI, done, date(2026, 1, 5), date(2026, 2, 1), done=date(2026, 2, 1)
+            ),
+            _course("Q1", CourseType.QUAN_LY_NHA_NUOC, done, date(2026, 4, 1), date(2026, 5, 1), done=date(2026, 5, 2)),
+            _course("Q2", CourseType.QUAN_LY_NHA_NUOC, done, date(2026, 8, 1), date(2026, 9, 1), done=date(2026, 9, 2)),
+            _course(
+                "X", CourseType.QUAN_LY_NHA_NUOC, done, date(2025, 8, 1), date(2025, 9, 1), done=date(2025, 9, 2)
+            ),  # before
+            _course("R", CourseType.QUAN_LY_NHA_NUOC, EnrollmentStatus.IN_PROGRESS, date(2026, 8, 1), date(2026, 9, 1)),
+        ),
+    )
+    b = teacher(
+        code="B",
+        enrollments=(
+            _course("Q3", CourseType.QUAN_LY_NHA_NUOC, done, date(2026, 4, 1), date(2026, 5, 1), done=date(2026, 5, 3)),
+        ),
+    )
     c = plans.completed_counts([person(a), person(b)], date(2026, 1, 1), date(2026, 12, 31), {"Q3"})
     assert c.by_type == (
         ("Lý luận chính trị", (1, 0, 0, 0), 1, 1),
@@ -286,7 +348,9 @@ def test_succession_pool_lists_only_flagged_people_with_what_they_lack():
     report = plans.succession([person(flagged, succession="quy_hoach", target="Phó Hiệu trưởng"), person(other)], RULES)
     [row] = report.rows
     assert (row.cadre_code, row.pool, row.target, row.covered) == ("A", "Quy hoạch", "Phó Hiệu trưởng", True)
-    assert row.lacking[0].startswith("Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên tiểu học hạng III — còn thiếu, hạn 10/01/2027")
+    assert row.lacking[0].startswith(
+        "Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên tiểu học hạng III — còn thiếu, hạn 10/01/2027"
+    )
     assert report.counts == {"Quy hoạch": 1}
 
 
@@ -295,7 +359,7 @@ def test_exports_keep_formula_like_text_as_text(kind):
     from openpyxl import load_workbook
     import io
 
-    evil = teacher(code="=HYPERLINK(\"x\")", full_name="=1+1", recruited_on=date(2022, 1, 1))
+    evil = teacher(code='=HYPERLINK("x")', full_name="=1+1", recruited_on=date(2022, 1, 1))
     p = person(evil, succession="du_nguon", target="@SUM(A1)")
     rep = {
         "plan": lambda: plans.training_plan([p], RULES, CATALOG, date(2026, 1, 1), date(2026, 12, 31), AS_OF),

@@ -1,7 +1,7 @@
 """Failed password logins, for throttling per account and per address across every API process.
 
 Revision ID: db0004
-Revises: db0003
+Revises: rpt0001
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "db0004"
-down_revision = "db0003"
+down_revision = "rpt0001"
 branch_labels = None
 depends_on = None
 
