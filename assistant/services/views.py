@@ -65,7 +65,7 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
                 "unit_id": h.unit.id,
                 "citation": h.unit.citation,
                 "score": round(h.score, 4),
-                "status": h.unit.status,
+                "status": validity[h.unit.doc_number].status_code if h.unit.doc_number in validity else h.unit.status,
                 "warning": h.warning,
                 "badge": badge(h.unit.doc_number),
             }
@@ -89,7 +89,7 @@ def article_to_dict(unit: IndexUnit, notes: list[str], validity: DocumentValidit
         "doc_number": unit.doc_number,
         "doc_name": unit.doc_name,
         "doc_title": unit.doc_title,
-        "status": unit.status,
+        "status": validity.status_code if validity else unit.status,  # on today's date, like the badge
         # the one badge of the document as of today (the same everywhere); the stored label when unknown
         "status_label": validity.badge if validity else STATUS_LABELS.get(DocStatus(unit.status), unit.status),
         "validity": validity.to_dict() if validity else None,
