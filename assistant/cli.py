@@ -165,8 +165,7 @@ def ask(
     """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status).
 
     --json prints the body POST /api/v1/ask returns, field for field."""
-    from assistant.services.asking import PersonalAnswer
-    from assistant.services.views import personal_answer
+    from assistant.services.views import PersonalAnswer, personal_answer
     from assistant.validity import parse_as_of
 
     when = parse_as_of(as_of)

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
+from assistant.domain import document_hash
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
 from assistant.index.reader import Generation
-from assistant.index.units import IndexUnit, document_hash
+from assistant.index.units import IndexUnit
 from assistant.ingest.repository import DocumentRepository
 from assistant.retrieval.search import Hit, HybridSearcher
 from assistant.validity import DocumentValidity
