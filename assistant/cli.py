@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.config import Settings
+from assistant.enrollment.errors import ImportRejected
 from assistant.errors import AssistantError, InvalidInput
 from assistant.services import PersonalServices, Services, build_services
 
@@ -167,21 +168,19 @@ def ask(
         typer.Option("--as-of", help="Hiệu lực tính tại ngày (YYYY-MM-DD hoặc DD/MM/YYYY; mặc định: hôm nay)"),
     ] = None,
 ) -> None:
-    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
-    from assistant.services.views import answer_to_dict
+    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status).
+
+    --json prints the body POST /api/v1/ask returns, field for field."""
+    from assistant.services.views import PersonalAnswer, personal_answer
     from assistant.validity import parse_as_of
 
     when = parse_as_of(as_of)
-    if cadre is None:
-        timed = services().knowledge.ask(question, documents=doc, as_of=when)
-        sys.stdout.write(
-            (json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n"
-        )
-        return
-    result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre, as_of=when)
+    if cadre is None:  # the regulation alone needs no database
+        result = PersonalAnswer(services().knowledge.ask(question, documents=doc, as_of=when))
+    else:
+        result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre, as_of=when)
     if as_json:
-        extra = {"cadre": result.cadre_code, "statuses": result.statuses, "personal": result.personal}
-        echo_json({**answer_to_dict(result.timed), **extra})
+        echo_json(personal_answer(result))
         return
     sys.stdout.write(result.timed.answer.text + "\n")
     if result.personal:
@@ -360,8 +359,8 @@ def users_create(
     ] = "",
 ) -> None:
     """Create a user account (the password is asked for when not given)."""
-    user = _personal().accounts.create_user(
-        username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
+    user = _personal().access.create_user(
+        OPERATOR, username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
     )
     console.print(f"Đã tạo tài khoản {user.username} ({user.role.value}).")
 
@@ -370,7 +369,58 @@ def users_create(
 @handles_errors
 def users_api_key(name: Annotated[str, typer.Argument(help="Tên dịch vụ, ví dụ telegram-bot")]) -> None:
     """Create an API key for a service (printed once; only its hash is stored)."""
-    sys.stdout.write(_personal().accounts.create_api_key(name) + "\n")
+    sys.stdout.write(_personal().access.create_api_key(OPERATOR, name) + "\n")
+
+
+@users_app.command("disable")
+@handles_errors
+def users_disable(username: str) -> None:
+    """Disable an account at once (its sessions end; it cannot sign in until enabled)."""
+    user = _personal().accounts.set_active(OPERATOR, username, False)
+    console.print(f"Đã vô hiệu hóa tài khoản {user.username}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+
+
+@users_app.command("enable")
+@handles_errors
+def users_enable(username: str) -> None:
+    """Enable a disabled account again."""
+    user = _personal().accounts.set_active(OPERATOR, username, True)
+    console.print(f"Đã kích hoạt lại tài khoản {user.username}.")
+
+
+@users_app.command("password")
+@handles_errors
+def users_password(
+    username: str,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mật khẩu mới (≥ 8 ký tự)")
+    ] = "",
+) -> None:
+    """Set a user's password (asked for when not given); every session of that user ends."""
+    _personal().accounts.reset_password(OPERATOR, username, password)
+    console.print(f"Đã đặt lại mật khẩu cho {username}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+
+
+@users_app.command("revoke-key")
+@handles_errors
+def users_revoke_key(name: Annotated[str, typer.Argument(help="Tên khóa API, ví dụ telegram-bot")]) -> None:
+    """Revoke a service's API key at once (the next request with it is refused)."""
+    _personal().accounts.revoke_api_key(OPERATOR, name)
+    console.print(f"Đã thu hồi khóa API '{name}'.")
+
+
+@users_app.command("keys")
+@handles_errors
+def users_keys() -> None:
+    """List the services' API keys (names and dates; never the keys)."""
+    echo_json([k.__dict__ for k in _personal().accounts.list_api_keys(OPERATOR)])
+
+
+@users_app.command("list")
+@handles_errors
+def users_list() -> None:
+    """List accounts (role, scope, demo, active)."""
+    echo_json([u.__dict__ for u in _personal().accounts.list_users()])
 
 
 @users_app.command("seed-demo")
@@ -399,6 +449,7 @@ def demo_load() -> None:
     from assistant.accounts.demo import seed_demo_accounts
 
     personal = _personal()
+    personal.accounts.require_demo_enabled()  # production: no synthetic province, no published passwords
     report = personal.enrollment.load_demo()
     console.print(f"Dữ liệu mẫu (không phải người thật): {report.summary()}")
     for a in seed_demo_accounts(personal.accounts, personal.enrollment):
@@ -437,11 +488,14 @@ def import_cmd(file: Path) -> None:
         data = file.read_bytes()
     except OSError as e:
         raise InvalidInput(f"Không đọc được tệp {file}: {e.strerror}") from e
-    report = _personal().enrollment.import_file(data, file.name)
-    if not report.ok:
-        for message in report.messages:
+    try:
+        report = _personal().records.import_file(OPERATOR, data, file.name)  # audited like the API's import
+    except ImportRejected as e:
+        if not isinstance(e.detail, list):  # the file as a whole (layout, encoding): one message
+            raise
+        for message in e.detail:
             console.print(f"[red]{message}[/red]")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from e
     console.print(report.summary())
 
 

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when running from one
+UNDER_ROOT = {"corpus_dir": "corpus", "index_dir": "indexes", "data_dir": "data"}
+
+
+def default_root() -> Path:
+    """Where corpus/, indexes/ and data/ are unless set one by one: the checkout when running from one; for an
+    installed package (no pyproject.toml beside it) ASSISTANT_PATHS__ROOT, else the current directory."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "assistant").is_dir():
+        return PROJECT_ROOT
+    return Path.cwd()
 
 
 class PathSettings(BaseModel):
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
-    index_dir: Path = PROJECT_ROOT / "indexes"
-    data_dir: Path = PROJECT_ROOT / "data"  # SQLite database and administrator-loaded documents
-    sources_dir: Path = PROJECT_ROOT.parent / "shared" / "corpus-sources"
+    root: Path = Field(default_factory=default_root)
+    corpus_dir: Path  # the shipped documents (corpus/documents) and vectors (corpus/vectors)
+    index_dir: Path  # index generations, the serving pointer, the embedding cache
+    data_dir: Path  # SQLite database and administrator-loaded documents
+    sources_dir: Path  # the source texts `assistant corpus import` reads
+
+    @model_validator(mode="before")
+    @classmethod
+    def _under_root(cls, data: Any) -> Any:
+        """Each directory not given explicitly sits under `root`."""
+        if not isinstance(data, dict):
+            return data
+        root = Path(data.get("root") or os.environ.get("ASSISTANT_PATHS__ROOT") or default_root())
+        defaults: dict[str, Any] = {k: root / sub for k, sub in UNDER_ROOT.items()}
+        defaults["sources_dir"] = root.parent / "shared" / "corpus-sources"
+        return {**defaults, **{k: v for k, v in data.items() if v is not None}, "root": root}
 
 
 class EmbedderSettings(BaseModel):
@@ -31,7 +53,6 @@ class EmbedderSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     top_k: int = 10
     candidates: int = 50  # per signal, before fusion
-    dense_weight: float = 0.5  # fusion weight of the dense signal; see bench/ for how it was chosen
 
 
 class AnswerSettings(BaseModel):
@@ -95,12 +116,28 @@ class ChromaSettings(BaseModel):
     collection_prefix: str = "assistant"  # collections are "<prefix>-<generation id>"; one prefix per deployment
 
 
+class WebSettings(BaseModel):
+    # Origins (scheme://host:port) besides the API's own host allowed to send cookie-authenticated changes,
+    # e.g. the public address when a reverse proxy rewrites Host. ASSISTANT_WEB__ALLOWED_ORIGINS='["https://…"]'
+    allowed_origins: list[str] = []
+
+
+class DemoSettings(BaseModel):
+    enabled: bool = True  # ASSISTANT_DEMO__ENABLED=false in production: demo accounts cannot sign in or be created
+
+
+class AuthSettings(BaseModel):
+    failures_per_account: int = 5  # wrong passwords for one account within the window → locked for the window
+    failures_per_address: int = 20  # wrong passwords from one address (any account) within the window
+    window_minutes: int = 15
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    paths: PathSettings = Field(default_factory=PathSettings)
+    paths: PathSettings = Field(default_factory=lambda: PathSettings.model_validate({}))
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
@@ -109,3 +146,6 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)

@@ -6,6 +6,8 @@ number and the article / clause / point numbers, never from file order.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -92,6 +94,7 @@ class Article:
     section: str = ""  # e.g. "Mục 1. …"
     codification_id: str = ""  # Pháp điển article number, e.g. "5.2.LQ.33"
     effective_note: str = ""  # the origin note's own wording on effect, where given
+    effective_date: str = ""  # ISO date, only where the text sets a later date for this part than for the document
     related: list[str] = field(default_factory=list)  # Pháp điển cross-references, as stated
 
 
@@ -223,3 +226,9 @@ def citation_for(doc_name: str, article: str, clause: str | None = None, point: 
     if annex:
         parts.append(f"{annex} ban hành kèm theo")
     return " ".join(parts) + " " + doc_name
+
+
+def document_hash(doc: Document) -> str:
+    """Content hash of everything a document contributes to the index (and of the version a rollback restores)."""
+    payload = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -14,12 +14,12 @@ whether the corpus holds it. Provenance (`sources`) is for admin / detail views 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from assistant.domain import DocStatus, Document, citation_doc_name
+from assistant.domain import DocStatus, Document, article_display, citation_doc_name
 from assistant.errors import InvalidInput
 from assistant.ingest.parser import doc_type_from_number
 
@@ -52,6 +52,15 @@ BADGE_LEVELS = {
     Validity.PARTLY_REPEALED: "warn",
     Validity.UNCERTAIN: "warn",
     Validity.UNKNOWN: "warn",
+}
+# The stored-status vocabulary for a computed state (API fields that have always carried a status code).
+STATUS_CODES = {
+    Validity.IN_FORCE: DocStatus.IN_FORCE,
+    Validity.NOT_YET: DocStatus.NOT_YET,
+    Validity.REPEALED: DocStatus.REPEALED,
+    Validity.PARTLY_REPEALED: DocStatus.PARTLY_REPEALED,
+    Validity.UNCERTAIN: DocStatus.UNKNOWN,
+    Validity.UNKNOWN: DocStatus.UNKNOWN,
 }
 # The stored status (stated by a source as of its own date) when no dated relation says more.
 _FROM_STATUS = {
@@ -89,6 +98,11 @@ class DocumentValidity:
     changes: tuple[Change, ...] = ()
     in_corpus: Mapping[str, bool] = field(default_factory=dict)  # replacement number → held by the corpus
     sources: tuple[str, ...] = ()  # provenance of the facts used (admin / detail views only)
+
+    @property
+    def status_code(self) -> str:
+        """The state in the stored-status vocabulary ("het_hieu_luc" …), for fields that always carried one."""
+        return STATUS_CODES[self.state].value
 
     @property
     def in_force(self) -> bool:
@@ -250,6 +264,28 @@ class ValidityBook:
             sources=sources,
         )
         return _with_note(v, self, effective)
+
+    def for_article(
+        self, number: str, article: str, article_effective: str, as_of: date | None = None
+    ) -> DocumentValidity:
+        """The document's validity, narrowed to one article that the text brings into effect later than the rest
+        ("Quy định … tại Mục 3 Chương IV của Luật này được thực hiện từ ngày 01 tháng 01 năm 2026")."""
+        v = self.of(number, as_of)
+        starts = _date(article_effective)
+        if starts is None or v.as_of >= starts or v.state is not Validity.IN_FORCE:
+            return v
+        shown, annex = article_display(article)
+        where = f"Điều {shown}{' ' + annex + ' ban hành kèm theo' if annex else ''} {v.name}"
+        note = f"{where} chưa được thực hiện vào ngày {_vi_date(v.as_of)} (thực hiện từ ngày {_vi_date(starts)})."
+        return replace(
+            v,
+            state=Validity.NOT_YET,
+            badge=BADGES[Validity.NOT_YET],
+            badge_level=BADGE_LEVELS[Validity.NOT_YET],
+            note=note,
+            since=None,
+            until=starts,
+        )
 
     def many(self, numbers: Iterable[str], as_of: date | None = None) -> dict[str, DocumentValidity]:
         """One validity per distinct document, in first-seen order (what an answer shows once per document)."""

@@ -6,7 +6,6 @@ clauses of the retrieved articles. Clause and point ids stay addressable through
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ class IndexUnit:
     chapter: str = ""
     clauses: list[dict[str, Any]] = field(default_factory=list)
     codification_id: str = ""
+    effective_date: str = ""  # the article's own later effective date, when the text sets one
 
     @property
     def passage(self) -> str:
@@ -76,6 +76,7 @@ def article_unit(doc: Document, art: Article) -> IndexUnit:
         chapter=art.chapter,
         clauses=[{"number": c.number, "text": c.text, "points": [asdict(p) for p in c.points]} for c in art.clauses],
         codification_id=art.codification_id,
+        effective_date=art.effective_date,
     )
 
 
@@ -91,7 +92,3 @@ def document_units(doc: Document) -> list[IndexUnit]:
     return units
 
 
-def document_hash(doc: Document) -> str:
-    """Content hash of everything a document contributes to the index."""
-    payload = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -125,13 +125,15 @@ def rule_areas(rule: Rule) -> set[str]:
             out |= {a for t in c.course_types for a in _course_areas(t)}
         elif isinstance(c, CommitmentCond):
             out.add("cam_ket")
+        elif getattr(c, "kind", "") == "tenure":
+            out.add("thang_hang")
     a = rule.applies_to
     if a.title_codes:
         out.add("chuc_danh")
     if a.positions:
         out.add("chuc_vu")
     folded = " ".join(rule.folded_topics) + " " + rule.id
-    if "thang hang" in folded or "thang-hang" in folded:
+    if "thang hang" in folded or "thang-hang" in folded or getattr(rule, "purpose", "") == "promotion":
         out.add("thang_hang")
     return out
 
@@ -144,6 +146,16 @@ def _course_areas(course_type: str) -> set[str]:
         CourseType.TIN_HOC: {"tin_hoc"},
         CourseType.LANH_DAO_QUAN_LY: {"chuc_vu"},
     }.get(CourseType(course_type), set())
+
+
+def only_tenure(rule: Rule) -> bool:
+    """A thăng hạng condition on years held, which no course can replace."""
+    return all(getattr(c, "kind", "") == "tenure" for c in _walk(rule.satisfied_by))
+
+
+def is_promotion(rule: Rule) -> bool:
+    """A condition for registering for thăng hạng (optional), not an obligation of the title held."""
+    return bool(getattr(rule, "purpose", "standard") == "promotion")
 
 
 def is_commitment_rule(rule: Rule) -> bool:
@@ -239,7 +251,10 @@ def describe_condition(cond: Condition, names: RuleSet | None) -> str:
         return "làm việc đủ thời gian cam kết sau đào tạo (hoặc đền bù chi phí theo quy định)"
     if isinstance(cond, AllOfCond):
         return " và ".join(describe_condition(c, names) for c in cond.conditions)
-    return ""  # pragma: no cover
+    if getattr(cond, "kind", "") == "tenure":  # years held in a title (thăng hạng)
+        codes = ", ".join(getattr(cond, "title_codes", []))
+        return f"đủ {getattr(cond, 'years', '?')} năm giữ chức danh mã {codes}"
+    return ""
 
 
 def describe_rule(rule: Rule, names: RuleSet | None) -> str:

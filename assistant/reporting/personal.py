@@ -24,16 +24,19 @@ from assistant.reporting.areas import (
     course_types_for,
     describe_rule,
     is_commitment_rule,
+    is_promotion,
     level_label,
+    only_tenure,
     qualification_conditions,
     rule_areas,
 )
 from assistant.text import fold_accents
 
 Audience = Literal["self", "hr"]
-SEVERITY = {Status.OVERDUE: 0, Status.MISSING: 1, Status.IN_PROGRESS: 3, Status.MET: 4}
-_DONE = {Status.MET}
-_RUNNING = {Status.IN_PROGRESS}
+SEVERITY = {"overdue": 0, "missing": 1, "in_progress": 3, "met": 4, "exempt": 5}
+_DONE = {"met"}
+_EXEMPT = {"exempt"}  # the corpus waives the requirement for this person (engines that know exemptions)
+_RUNNING = {"in_progress"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class PersonalItem:
     courses: tuple[CatalogCourse, ...]  # open courses of the catalogue that would meet it (start on/after as_of)
     detail: str  # the engine's own explanation
     citation: str
+    basis_notes: tuple[str, ...] = ()  # validity of the cited bases ("căn cứ đã hết hiệu lực …"), when the engine says
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,8 @@ def _has(folded: str, phrase: str) -> bool:
 
 def areas_of(rule: Rule) -> set[str]:
     areas = rule_areas(rule)
+    if is_promotion(rule):  # a condition for thăng hạng, not a standard of the title held: only when asked
+        return (areas - {"chuc_danh", "chuc_vu"}) | {"thang_hang"}
     if not areas & {"chuc_danh", "chuc_vu", "thang_hang"} and not is_commitment_rule(rule):
         areas.add("chung")  # a standard for every cadre of a kind
     return areas
@@ -235,7 +241,7 @@ def select_statuses(
         if cued or cites_quote or topical:
             chosen.append(s)
     if not chosen and not (what or scope) and any(_has(folded, p) for p in _GENERAL):
-        return applicable
+        return [s for s in applicable if s.rule_id in by_id and not is_promotion(by_id[s.rule_id])]
     return chosen
 
 
@@ -294,10 +300,12 @@ def _record_sentence(
 def _gap_sentence(s: RequirementStatus, rule: Rule | None, subject: str, names: RuleSet) -> str:
     need = describe_rule(rule, names) if rule else s.title
     who = _cap(subject)
-    if s.status in _DONE:
+    if s.status.value in _EXEMPT:
+        return f"{who} không phải đáp ứng yêu cầu này: {s.detail}."
+    if s.status.value in _DONE:
         late = f" (đáp ứng sau hạn {_d(s.due_date)})" if "sau hạn" in s.detail and s.due_date else ""
         return f"{who} đã đáp ứng yêu cầu này{late}; không còn thiếu."
-    if s.status in _RUNNING:
+    if s.status.value in _RUNNING:
         if rule is not None and is_commitment_rule(rule):
             until = f" đến {_d(s.due_date)}" if s.due_date else ""
             return f"{who} đang trong thời gian cam kết phục vụ{until}; chưa hoàn thành nghĩa vụ này."
@@ -326,14 +334,16 @@ def _upcoming(
 
 
 def _next_step(s: RequirementStatus, rule: Rule | None, labels: Sequence[str], courses: Sequence[CatalogCourse]) -> str:
-    if s.status in _DONE:
+    if s.status.value in _DONE | _EXEMPT:
         return "Không cần học thêm cho yêu cầu này."
     if rule is not None and is_commitment_rule(rule):
         return "Tiếp tục làm việc đến hết thời gian cam kết (xem quy định đã trích)."
     running = [e.label.removeprefix("Đang học: ") for e in s.evidence if e.kind == "enrollment" and not e.counts]
-    if s.status in _RUNNING and running:
+    if s.status.value in _RUNNING and running:
         return f"Hoàn thành khóa đang học ({'; '.join(dict.fromkeys(running))}) và bổ sung chứng chỉ/kết quả vào hồ sơ."
     kind = " hoặc ".join(f"«{lbl}»" for lbl in labels)
+    if not kind and rule is not None and only_tenure(rule):
+        return "Chờ đủ thời gian giữ chức danh, hạng theo quy định đã trích; không có khóa học thay thế điều kiện này."
     step = f"Đăng ký một khóa {kind}" if kind else "Liên hệ bộ phận tổ chức cán bộ để được cử đi học"
     if courses:
         step += "; khóa sắp mở trong danh mục: " + "; ".join(
@@ -355,7 +365,8 @@ def build_item(
     lines = tuple(evidence_line(e, cadre) for e in s.evidence)
     types = tuple(course_types_for(rule, catalog, names)) if rule else ()
     labels = tuple(course_type_label(t) for t in types)
-    courses = tuple(_upcoming(rule, types, catalog, as_of)) if rule and s.status not in _DONE else ()
+    settled = s.status.value in _DONE | _EXEMPT
+    courses = tuple(_upcoming(rule, types, catalog, as_of)) if rule and not settled else ()
     quotes = tuple(Quoted(b.label, b.quote, b.unit_id) for b in s.legal_basis)
     requirement = "Yêu cầu: " + (describe_rule(rule, names) if rule else s.title) + "."
     return PersonalItem(
@@ -375,6 +386,7 @@ def build_item(
         courses=courses,
         detail=s.detail,
         citation=s.citation,
+        basis_notes=tuple(getattr(s, "basis_notes", ()) or ()),
     )
 
 
@@ -383,7 +395,11 @@ def coverage_note(
 ) -> str | None:
     """The plain sentence for a person the rules do not cover (a commitment alone is not a training standard)."""
     by_id = {r.id: r for r in rules.rules}
-    standards = [s for s in applicable if (r := by_id.get(s.rule_id)) is not None and not is_commitment_rule(r)]
+    standards = [
+        s
+        for s in applicable
+        if (r := by_id.get(s.rule_id)) is not None and not is_commitment_rule(r) and not is_promotion(r)
+    ]
     if standards:
         return None
     owner = "anh/chị" if audience == "self" else f"cán bộ {cadre.full_name}"
@@ -419,7 +435,7 @@ def build_view(
 ) -> PersonalView:
     applicable = [s for s in statuses if s.status is not Status.NOT_APPLICABLE]
     chosen = select_statuses(applicable, rules, question, quoted_unit_ids)
-    chosen.sort(key=lambda s: SEVERITY.get(s.status, 2))
+    chosen.sort(key=lambda s: SEVERITY.get(s.status.value, 2))
     by_id = {r.id: r for r in rules.rules}
     items = tuple(build_item(s, by_id.get(s.rule_id), cadre, audience, rules, catalog, as_of) for s in chosen)
     subject = subject_of(cadre, audience)
@@ -458,6 +474,8 @@ def dict_to_text(view: dict[str, Any]) -> str:
         lines.append(f"   {i['requirement']}")
         for q in i["quotes"]:
             lines.append(f"   Căn cứ {q['citation']}: «{q['quote']}»")
+        for note in i.get("basis_notes") or ():
+            lines.append(f"   Lưu ý: {note}")
         lines.append(f"   {i['record']}")
         lines.append(f"   {i['gap']}")
         lines.append(f"   Bước tiếp theo: {i['next_step']}")

@@ -23,6 +23,7 @@ from assistant.reporting.areas import (
     course_types_for,
     describe_rule,
     is_commitment_rule,
+    is_promotion,
     level_label,
     qualification_conditions,
     rule_areas,
@@ -142,7 +143,7 @@ def training_plan(
     for p in people:
         for s in p.statuses:
             rule = by_id.get(s.rule_id)
-            if rule is None or is_commitment_rule(rule):
+            if rule is None or is_commitment_rule(rule) or is_promotion(rule):
                 continue
             if s.status is Status.IN_PROGRESS:
                 running += 1
@@ -452,7 +453,7 @@ def succession(people: Sequence[Person], rules: RuleSet) -> SuccessionReport:
             + (f", hạn {_d(s.due_date)}" if s.due_date else "")
             + f" (căn cứ {s.citation})"
             for s in applicable
-            if s.status is not Status.MET
+            if s.status.value not in ("met", "exempt") and not (s.rule_id in by_id and is_promotion(by_id[s.rule_id]))
         )
         q = p.record.qualifications
         rows.append(

@@ -103,7 +103,7 @@ class HybridSearcher:
         gen: Generation, uid: str, score: float, lexical: dict[str, float], dense: dict[str, float], as_of: date
     ) -> Hit:
         unit = gen.units[uid]
-        v = gen.validity.of(unit.doc_number, as_of)
+        v = gen.validity.for_article(unit.doc_number, unit.article, unit.effective_date, as_of)
         hit = Hit(unit, score, lexical.get(uid), dense.get(uid), validity=v)
         hit.score -= validity_penalty(v)
         hit.warning = v.note or ""  # not in force (or may not be), or in force with a change due later

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from assistant.accounts.scope import Scope
-from assistant.accounts.service import AccountService
+from assistant.accounts.service import AccountService, LoginThrottle
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
@@ -23,9 +23,12 @@ from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
 from assistant.ops.ratelimit import SharedRateLimit
 from assistant.retrieval.search import HybridSearcher
+from assistant.services.access import Access
 from assistant.services.asking import AskService
 from assistant.services.knowledge import KnowledgeService
 from assistant.services.library import DocumentAdmin
+from assistant.services.oversight import Oversight
+from assistant.services.records import Records
 from assistant.services.reports import ReportService
 from assistant.services.training import TrainingRecords
 
@@ -58,6 +61,9 @@ class PersonalServices:
     audit: AuditLog
     jobs: JobRunner
     library: DocumentAdmin
+    oversight: Oversight
+    access: Access
+    records: Records
     asking: AskService
     training: TrainingRecords
     reports: ReportService
@@ -160,16 +166,28 @@ def build_personal(settings: Settings, core: Services, engine: Engine) -> Person
     else:
         jobs = JobRunner(factory, build)
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
+    accounts = AccountService(
+        factory,
+        scope,
+        audit=audit,
+        throttle=LoginThrottle(
+            settings.auth.failures_per_account, settings.auth.failures_per_address, settings.auth.window_minutes
+        ),
+        demo_enabled=settings.demo.enabled,
+    )
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,
         scope=scope,
-        accounts=AccountService(factory, scope),
+        accounts=accounts,
         audit=audit,
         jobs=jobs,
         library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
+        oversight=Oversight(scope, audit),
+        access=Access(accounts, scope, audit),
+        records=Records(enrollment, scope, audit),
         asking=AskService(core.knowledge, enrollment, scope, audit, reports),
-        training=TrainingRecords(factory, scope),
+        training=TrainingRecords(factory, scope, audit),
         reports=reports,
         limits=SharedRateLimit(factory, settings.limits.asks_per_minute),
     )

@@ -1,4 +1,4 @@
-"""Courses and enrollment writes for HR — a thin adapter over the enrollment tables.
+"""Courses and enrollment writes for HR, each checked against the caller's scope and written to the audit log.
 
 The enrollment package's service reads and imports; it has no single-record writes yet (enroll one cadre,
 mark a course completed with its certificate). This adapter adds them over the same models and session
@@ -20,8 +20,10 @@ from assistant.accounts.errors import Conflict
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
+from assistant.audit.service import AuditLog
 from assistant.enrollment.models import Cadre, Course, CourseType, Enrollment, EnrollmentStatus
 from assistant.errors import InvalidInput, NotFound
+from assistant.services.views import jsonable
 
 ENROLLMENT_FIELDS = frozenset({"status", "completed_on", "certificate_number", "certificate_date", "hours_earned"})
 
@@ -78,9 +80,10 @@ def _enum(enum: type[CourseType] | type[EnrollmentStatus], value: str, what: str
 
 
 class TrainingRecords:
-    def __init__(self, sessions: Callable[[], Session], scope: Scope) -> None:
+    def __init__(self, sessions: Callable[[], Session], scope: Scope, audit: AuditLog) -> None:
         self._sessions = sessions
         self.scope = scope
+        self.audit = audit
 
     def list_courses(self, p: Principal) -> list[CourseView]:
         self.scope.require_role(p, Role.CADRE, Role.HR, Role.ADMIN)
@@ -117,6 +120,7 @@ class TrainingRecords:
             if s.scalar(select(Course.id).where(Course.code == course.code)) is not None:
                 raise Conflict(f"Đã có khóa học mã '{course.code}'.")
             s.add(course)
+        self.audit.action(p, "course.create", course.code)
         return _course(course)
 
     def enroll(
@@ -131,7 +135,9 @@ class TrainingRecords:
             e = Enrollment(cadre=cadre, course=course, status=EnrollmentStatus.REGISTERED, registered_on=registered_on)
             s.add(e)
             s.flush()
-            return _enrollment(e)
+            view = _enrollment(e)
+        self.audit.action(p, "enrollment.create", f"{view.cadre_code}/{view.course_code}")
+        return view
 
     def update_enrollment(
         self, p: Principal, cadre_code: str, course_code: str, changes: Mapping[str, Any]
@@ -161,7 +167,9 @@ class TrainingRecords:
             if e.status is EnrollmentStatus.COMPLETED and e.completed_on is None:
                 raise InvalidInput("Cần ngày hoàn thành (completed_on) khi đánh dấu đã hoàn thành khóa học.")
             s.flush()
-            return _enrollment(e)
+            view = _enrollment(e)
+        self.audit.action(p, "enrollment.update", f"{view.cadre_code}/{view.course_code}", jsonable(dict(changes)))
+        return view
 
     @staticmethod
     def _cadre(s: Session, code: str) -> Cadre:

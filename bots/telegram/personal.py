@@ -24,6 +24,8 @@ def item_block(item: Mapping[str, Any]) -> str:
     lines.append(_e(item.get("requirement")))
     for q in item.get("quotes") or ():
         lines.append(f"<i>{_e(q.get('citation'))}</i>: «{_e(q.get('quote'))}»")
+    for note in item.get("basis_notes") or ():
+        lines.append(f"<i>⚠️ {_e(note)}</i>")
     for key in ("record", "gap"):
         if item.get(key):
             lines.append(_e(item[key]))

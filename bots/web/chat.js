@@ -63,7 +63,7 @@ async function loadCadres() {
     $("#cadre-count").textContent = e.message;
   }
   picker.addEventListener("change", () => {
-    if (picker.value) showCadre(picker.value, { focus: false });
+    if (picker.value) showCadre(picker.value, { focus: false, reveal: true });
   });
 }
 
@@ -275,10 +275,11 @@ function articleBody(unit, quote, article, position) {
 
 // ------------------------------------------------------------------------------------------------ cadre status
 
-async function showCadre(code, { focus = true } = {}) {
+async function showCadre(code, { focus = true, reveal = false } = {}) {
   const panel = $("#panel-cadre");
   selectTab("cadre", { focus: false });
   clear(panel, h("p.muted", {}, "Đang tải tình trạng đào tạo…"));
+  if (reveal) revealPanel(panel);
   try {
     const report = await api(`/cadres/${encodeURIComponent(code)}/status`);
     clear(panel, cadreView(report));
@@ -286,10 +287,21 @@ async function showCadre(code, { focus = true } = {}) {
     clear(panel, h("p.error", { role: "alert" }, e.message));
   }
   if (focus) (panel.querySelector("h2") || panel).focus();
+  if (reveal) revealPanel(panel);
+}
+
+/** On a phone the side panel sits below the whole chat: bring it into view when the user asked for it. */
+function revealPanel(panel) {
+  const box = panel.getBoundingClientRect();
+  if (box.top < 0 || box.top > window.innerHeight * 0.6) {
+    const tabs = document.querySelector(".side .tabs") || panel;
+    tabs.scrollIntoView({ block: "start", behavior: REVEAL_MS ? "smooth" : "auto" });
+  }
 }
 
 function cadreView(report) {
   const c = report.cadre;
+  const canExport = ["hr", "admin"].includes(state.me?.role); // a cadre's own page has no report to export
   const exportStatus = h("span.muted", { role: "status", "aria-live": "polite" });
   const exportButton = (format) =>
     h(
@@ -322,10 +334,20 @@ function cadreView(report) {
           "section",
           {},
           h("h3", {}, "Khóa học đã ghi danh"),
-          h("ul.plain", {}, report.enrollments.map((e) => h("li", {}, `${e.course_code}: ${e.status}`, e.completed_on ? ` (hoàn thành ${formatDate(e.completed_on)})` : ""))),
+          h("ul.plain", {}, report.enrollments.map((e) => h("li", {}, `${e.course_name || e.course_code}: ${e.status_label || "—"}`, e.completed_on ? ` (hoàn thành ${formatDate(e.completed_on)})` : ""))),
         )
       : null,
-    h("div.exports", {}, exportButton("csv"), exportButton("xlsx"), exportStatus),
+    canExport
+      ? h(
+          "div.exports",
+          {},
+          h("p.muted", {}, `Báo cáo của đơn vị ${c.unit_name}:`),
+          exportButton("csv"),
+          exportButton("xlsx"),
+          h("a.button-link", { href: "reports.html" }, "Kế hoạch và báo cáo các đơn vị"),
+          exportStatus,
+        )
+      : null,
   );
 }
 

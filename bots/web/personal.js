@@ -21,10 +21,10 @@ function personalItem(item) {
     h("p.requirement-title", {}, requirementBadge(item), " ", item.title, item.due_date && item.status !== "met" ? ` — hạn ${formatDate(item.due_date)}` : ""),
     h("p", {}, item.requirement),
     item.quotes.map((q) => h("blockquote.clause", {}, h("cite", {}, q.citation), ": «", q.quote, "»")),
+    (item.basis_notes || []).length ? h("ul.notes", {}, item.basis_notes.map((n) => h("li", {}, n))) : null,
     h(
       "dl.meta",
       {},
-      h("dt", {}, "Hạn"), h("dd", {}, item.due_date ? formatDate(item.due_date) : "Không có hạn trong quy định"),
       h("dt", {}, "Hồ sơ"), h("dd.record", {}, item.record),
       h("dt", {}, "Còn thiếu"), h("dd.gap", {}, item.gap),
       h("dt", {}, "Bước tiếp theo"), h("dd.next-step", {}, item.next_step),

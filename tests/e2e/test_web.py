@@ -79,7 +79,7 @@ def test_hr_picks_only_own_cadres_sees_status_and_the_api_refuses_others(page: A
     cadre = page.locator("#panel-cadre")
     expect(cadre.locator(".requirement").first).to_be_visible()
     expect(cadre.locator(".requirements")).to_contain_text(re.compile("Còn thiếu|Quá hạn"))
-    expect(cadre.locator(".requirement dt").first).to_have_text("Hạn")
+    expect(cadre.locator(".requirement dt").first).to_have_text("Hồ sơ")  # the personal view: record, gap, next step
     with page.expect_download() as download:
         cadre.get_by_role("button", name="Tải báo cáo đơn vị (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")
@@ -163,9 +163,11 @@ def test_admin_uploads_a_directive_gets_answers_from_it_then_rolls_back(page: An
     page.goto(f"{site.base}/admin.html")
     page.get_by_role("button", name="Quay lui về thế hệ trước").click()
     page.get_by_role("button", name="Xác nhận quay lui").click()
-    expect(page.locator("#index-status")).to_contain_text("Đã quay lui về thế hệ")
+    expect(page.locator("#index-status")).to_contain_text("Đã quay lui")
+    expect(page.locator("#index-status")).to_contain_text("164-QĐ/TW: rút khỏi kho")
     expect(page.locator("#current-generation")).to_have_text(before)
-    expect(row).to_contain_text("chưa lập chỉ mục")
+    expect(row).to_have_count(0)  # withdrawn, not left behind as "chưa lập chỉ mục"
+    expect(page.locator("#withdrawn")).to_contain_text("164-QĐ/TW")
 
     page.goto(site.base + "/")
     reply = ask(page, ASK_NEW_DOC)
