@@ -244,6 +244,8 @@ class KnowledgeService:
     def _preload(self) -> None:
         """Load and check the generation just switched to, here in the switching thread, so this process's next
         requests find it ready (the asks meanwhile keep the previous one; none waits)."""
+        if self._loaded is None:  # serving nothing yet (a CLI build, a process before its first ask): stay lazy
+            return
         try:
             self._advance()  # not current(): while following, current() returns what is loaded without looking
         except AssistantError as e:  # reported by /ready and by the next ask; the switch itself succeeded

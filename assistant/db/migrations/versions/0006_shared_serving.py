@@ -2,7 +2,7 @@
 job heartbeats (a worker killed mid-job is noticed from any host); shared request-rate counters.
 
 Revision ID: scl0001
-Revises: rpt0001
+Revises: db0004
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "scl0001"
-down_revision = "rpt0001"
+down_revision = "db0004"
 branch_labels = None
 depends_on = None
 
