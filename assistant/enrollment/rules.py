@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assistant.domain import citation_doc_name, unit_id
+from assistant.domain import citation_doc_name, citation_for, unit_id
 from assistant.enrollment.errors import RulesInvalid
 from assistant.enrollment.models import CadreKind, CourseType
 from assistant.text import fold_accents
@@ -73,12 +73,10 @@ class LegalBasis(_Strict):
 
     @property
     def label(self) -> str:
-        parts = [
-            f"Điểm {self.point}" if self.point else "",
-            f"Khoản {self.clause}" if self.clause else "",
-            f"Điều {self.article}",
-        ]
-        return " ".join(p for p in parts if p) + " " + citation_doc_name(self.doc_type, self.doc_title, self.document)
+        """'Khoản 2 Điều 33 Luật Viên chức số 58/2010/QH12'; an annexed Quy chế's article 'QC-5' reads
+        'Điều 5 Quy chế ban hành kèm theo Quyết định số …' (the corpus' own citation form)."""
+        name = citation_doc_name(self.doc_type, self.doc_title, self.document)
+        return citation_for(name, self.article, self.clause, self.point)
 
 
 class CertificateCond(_Strict):
