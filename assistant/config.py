@@ -38,6 +38,12 @@ class AnswerSettings(BaseModel):
     min_confidence: float = 0.35  # IDF-weighted question coverage below which the assistant abstains (see README)
 
 
+class RulesSettings(BaseModel):
+    # The training-requirement rules: a YAML file or a directory of them (all *.yaml merged); an administrator
+    # points this at their own copy to add or correct rules. Validated at start-up with Vietnamese errors.
+    path: Path = PROJECT_ROOT / "assistant" / "enrollment" / "rules"
+
+
 class DatabaseSettings(BaseModel):
     url: str = ""  # empty: SQLite file under the index dir's sibling data/
 
@@ -52,3 +58,4 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)

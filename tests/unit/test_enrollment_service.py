@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from assistant.enrollment.db import init_db, make_engine, session_factory
 from assistant.enrollment.demo import DEMO_AS_OF, DEMO_LABEL, build_demo, load_demo
 from assistant.enrollment.engine import Status
-from assistant.enrollment.rules import load_rules
+from assistant.enrollment.rules import SEED_RULES, load_rules
 from assistant.enrollment.service import EnrollmentService, render_status_summary
 from assistant.errors import InvalidInput, NotFound
 
@@ -29,7 +29,7 @@ def service(tmp_path_factory):
     factory = session_factory(engine)
     with factory() as session:
         load_demo(session)
-    svc = EnrollmentService(factory, load_rules(), today=lambda: DEMO_AS_OF)
+    svc = EnrollmentService(factory, load_rules(SEED_RULES), today=lambda: DEMO_AS_OF)
     assert svc.import_file(TEACHER.encode(), "gv.csv").ok
     yield svc
     engine.dispose()
