@@ -15,7 +15,7 @@ from typing import Any
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
-from assistant.audit.service import AuditLog
+from assistant.audit.service import AuditLog, LoggedAnswer, RatedAnswer
 from assistant.enrollment.engine import RequirementStatus
 from assistant.enrollment.service import EnrollmentService, render_status_summary
 from assistant.errors import NotFound
@@ -80,6 +80,19 @@ class AskService:
             statuses=result.statuses,
         )
         return result
+
+    def feedback(self, p: Principal, trace_id: str, helpful: bool, comment: str = "") -> bool:
+        """Rate one's own answer; a second vote changes the first. True when an earlier vote was changed."""
+        return self.audit.feedback(p, trace_id, helpful, comment)
+
+    def own_answer(self, p: Principal, trace_id: str) -> LoggedAnswer:
+        """An answer given to `p` (its cited units), e.g. for a Telegram button pressed after a bot restart."""
+        return self.audit.own_answer(p, trace_id)
+
+    def feedback_list(self, p: Principal, limit: int = 100, helpful: bool | None = None) -> list[RatedAnswer]:
+        """Administrators read what users thought of answers, each with the answer it rates."""
+        self.scope.require_role(p, Role.ADMIN)
+        return self.audit.feedback_list(limit, helpful)
 
     def _target(self, p: Principal, cadre_code: str | None) -> str | None:
         """Whose statuses to show: the named cadre (checked against scope) or the asking cadre themselves."""

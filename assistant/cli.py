@@ -26,6 +26,8 @@ corpus_app = typer.Typer(help="Kho văn bản: nhập từ nguồn.", no_args_is
 index_app = typer.Typer(help="Chỉ mục: xây dựng, cập nhật, trạng thái, quay lui.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(index_app, name="index")
+db_app = typer.Typer(help="Cơ sở dữ liệu: nâng cấp lược đồ.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 OPERATOR = Principal("cli:operator", role=Role.ADMIN)  # whoever runs the CLI on the server administers it
 F = TypeVar("F", bound=Callable[..., Any])
@@ -137,9 +139,8 @@ def index_status() -> None:
 @index_app.command("rollback")
 @handles_errors
 def index_rollback() -> None:
-    """Switch back to the generation the current one replaced."""
-    gen = services().knowledge.rollback()
-    console.print(f"Đã quay lui về thế hệ chỉ mục {gen}.")
+    """Switch back to the generation the current one replaced, and make the document set match it."""
+    console.print(_personal().library.rollback(OPERATOR)["message"])
 
 
 @app.command()
@@ -170,20 +171,42 @@ def ask(
 
 @app.command()
 @handles_errors
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Start the HTTP API."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Số tiến trình API (cùng cơ sở dữ liệu).")] = 1,
+) -> None:
+    """Start the HTTP API; with --workers N, N processes share the port (migrations run once, before them)."""
     import uvicorn
 
     from assistant.api.app import create_app
 
-    uvicorn.run(create_app(services()), host=host, port=port)
+    svc = services()
+    if workers == 1:
+        uvicorn.run(create_app(svc), host=host, port=port)
+        return
+    if svc.personal is not None:
+        svc.personal.migrate()
+        svc.personal.engine.dispose()
+    uvicorn.run("assistant.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers)
+
+
+@db_app.command("upgrade")
+@handles_errors
+def db_upgrade() -> None:
+    """Bring the database schema to the newest migration (once, even if several processes run it together)."""
+    svc = services()
+    assert svc.personal is not None
+    svc.personal.migrate()
+    console.print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
 
 @app.command("eval")
 @handles_errors
 def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Evaluate retrieval and abstention on questions with gold articles."""
-    from assistant.evaluation import evaluate, load_questions
+    """Evaluate on gold questions: articles (retrieval, abstention) or clauses (the answers themselves)."""
+    from assistant.answer.grading import is_clause_level
+    from assistant.evaluation import evaluate, evaluate_answers, load_questions
 
     rows = load_questions(file)
     svc = services()
@@ -195,12 +218,44 @@ def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = Fals
             done += 1
             update("eval", done, len(rows))
 
-        result = evaluate(svc.knowledge, rows, progress=step)
+        clause_level = bool(rows) and is_clause_level(rows[0])
+        result = (evaluate_answers if clause_level else evaluate)(svc.knowledge, rows, progress=step)
     if as_json:
         echo_json(result)
         return
+    if clause_level:
+        sys.stdout.write(answers_table(result) + "\n")
+        return
     table = {k: v for k, v in result.items() if k != "questions"}
     echo_json(table)
+
+
+ANSWER_COLUMNS = (
+    ("fact", "fact_hit"),
+    ("lead", "lead_fact_hit"),
+    ("clause", "clause_hit"),
+    ("point", "point_hit"),
+    ("article", "article_hit"),
+    ("abst.unans", "abstention_on_unanswerable"),
+    ("false.abst", "false_abstentions"),
+    ("warning", "warning_hit"),
+    ("len.med", "answer_len_median"),
+    ("len.p90", "answer_len_p90"),
+)
+
+
+def answers_table(result: dict[str, Any]) -> str:
+    """The clause-level summary as a fixed-width table: one row overall, one per kind."""
+    rows = [("all", result["summary"])] + list(result["by_kind"].items())
+    head = f"{'kind':<14}{'n':>4}" + "".join(f"{c:>11}" for c, _ in ANSWER_COLUMNS)
+
+    def cell(v: Any) -> str:
+        return f"{'—' if v is None else v:>11}"
+
+    lines = [head] + [f"{k:<14}{s['n']:>4}" + "".join(cell(s[key]) for _, key in ANSWER_COLUMNS) for k, s in rows]
+    lat = result.get("latency_ms", {})
+    lines.append(f"latency ms: p50 {lat.get('p50')}, p95 {lat.get('p95')}")
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------------------- accounts

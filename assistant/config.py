@@ -48,6 +48,20 @@ class DatabaseSettings(BaseModel):
     url: str = ""  # empty: SQLite file under the index dir's sibling data/
 
 
+class ChromaSettings(BaseModel):
+    """Where vectors live: `embedded` (a folder per generation, nothing to start) or `http` (a Chroma server)."""
+
+    mode: Literal["embedded", "http"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8001
+    ssl: bool = False
+    auth_token: str = ""  # sent on every request when set (a token-checking server or reverse proxy)
+    auth_header: str = "Authorization"  # "Authorization" sends "Bearer <token>"; any other name sends the token as is
+    tenant: str = "default_tenant"
+    database: str = "default_database"  # created on first use when it is not the default
+    collection_prefix: str = "assistant"  # collections are "<prefix>-<generation id>"; one prefix per deployment
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -59,3 +73,4 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)

@@ -1,7 +1,9 @@
 """The documents the index is built from: the shipped corpus plus what administrators load.
 
 Administrator changes live in their own directory (never in the committed corpus): a JSON file
-replaces or adds a document; a `.removed` marker withdraws one.
+replaces or adds a document; a `.removed` marker withdraws one (its text is kept, so it can be restored).
+Every version an administrator puts is also kept under `history/` by content hash, so a rollback can
+bring back the exact document set an earlier index generation was built from.
 """
 
 from __future__ import annotations
@@ -12,22 +14,30 @@ from pathlib import Path
 
 from assistant.domain import Document, doc_slug
 from assistant.errors import NotFound
+from assistant.index.units import document_hash
 
 
 def _read(path: Path) -> Document:
     return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _write(path: Path, doc: Document) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    tmp.replace(path)
+
+
 class DocumentRepository:
     def __init__(self, shipped_dir: Path, admin_dir: Path) -> None:
         self.shipped_dir = shipped_dir
         self.admin_dir = admin_dir
+        self.history_dir = admin_dir / "history"
 
     def list(self) -> list[Document]:
         return self.scan()[0]
 
-    def scan(self) -> tuple[builtins.list[Document], builtins.list[dict[str, str]]]:
-        """Every readable document, and the files that could not be read (reported, never fatal)."""
+    def _all(self) -> tuple[dict[str, Document], builtins.list[dict[str, str]]]:
         docs: dict[str, Document] = {}
         unreadable: builtins.list[dict[str, str]] = []
         for directory in (self.shipped_dir, self.admin_dir):
@@ -40,8 +50,21 @@ class DocumentRepository:
                         unreadable.append({"document": path.name, "reason": reason})
                         continue
                     docs[doc.doc_id] = doc
-        removed = {p.stem for p in self.admin_dir.glob("*.removed")} if self.admin_dir.exists() else set()
+        return docs, unreadable
+
+    def _removed(self) -> set[str]:
+        return {p.stem for p in self.admin_dir.glob("*.removed")} if self.admin_dir.exists() else set()
+
+    def scan(self) -> tuple[builtins.list[Document], builtins.list[dict[str, str]]]:
+        """Every readable document, and the files that could not be read (reported, never fatal)."""
+        docs, unreadable = self._all()
+        removed = self._removed()
         return [d for slug, d in sorted(docs.items()) if slug not in removed], unreadable
+
+    def withdrawn(self) -> builtins.list[Document]:
+        """Documents an administrator (or a rollback) withdrew: kept, but left out of every build."""
+        docs, _ = self._all()
+        return [d for slug, d in sorted(docs.items()) if slug in self._removed()]
 
     def get(self, number: str) -> Document:
         slug = doc_slug(number)
@@ -50,16 +73,65 @@ class DocumentRepository:
                 return doc
         raise NotFound(f"Không có văn bản số {number} trong kho.")
 
+    def get_withdrawn(self, number: str) -> Document:
+        slug = doc_slug(number)
+        for doc in self.withdrawn():
+            if doc.doc_id == slug:
+                return doc
+        raise NotFound(f"Không có văn bản số {number} trong danh sách văn bản đã rút.")
+
     def put(self, doc: Document) -> None:
-        """Add or replace a document (administrator action)."""
+        """Add or replace a document (administrator action); it is no longer withdrawn."""
         self.admin_dir.mkdir(parents=True, exist_ok=True)
+        self._archive(doc)
         (self.admin_dir / f"{doc.doc_id}.removed").unlink(missing_ok=True)
-        tmp = self.admin_dir / f".{doc.doc_id}.json.tmp"
-        tmp.write_text(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-        tmp.replace(self.admin_dir / f"{doc.doc_id}.json")
+        _write(self.admin_dir / f"{doc.doc_id}.json", doc)
 
     def remove(self, number: str) -> None:
+        """Withdraw a document from the next builds; its text stays, so it can be restored."""
         doc = self.get(number)
+        self._archive(doc)
         self.admin_dir.mkdir(parents=True, exist_ok=True)
-        (self.admin_dir / f"{doc.doc_id}.json").unlink(missing_ok=True)
         (self.admin_dir / f"{doc.doc_id}.removed").touch()
+
+    def reinstate(self, number: str) -> Document:
+        """Undo a withdrawal: the document is built again from the next re-index."""
+        doc = self.get_withdrawn(number)
+        (self.admin_dir / f"{doc.doc_id}.removed").unlink(missing_ok=True)
+        return doc
+
+    def version(self, number: str, content_hash: str) -> Document | None:
+        """The version of a document with this content hash, wherever it is kept (admin, shipped, history)."""
+        slug = doc_slug(number)
+        candidates = [self.admin_dir / f"{slug}.json", self.shipped_dir / f"{slug}.json"]
+        candidates += sorted(self.history_dir.glob(f"{slug}.*.json")) if self.history_dir.exists() else []
+        for path in candidates:
+            if path.exists():
+                try:
+                    doc = _read(path)
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue
+                if document_hash(doc) == content_hash:
+                    return doc
+        return None
+
+    def restore(self, doc: Document) -> None:
+        """Make exactly this version the one built: the shipped file when it is that version, else an admin copy."""
+        shipped = self.shipped_dir / f"{doc.doc_id}.json"
+        same_as_shipped = False
+        if shipped.exists():
+            try:
+                same_as_shipped = document_hash(_read(shipped)) == document_hash(doc)
+            except (OSError, ValueError, KeyError, TypeError):
+                same_as_shipped = False
+        if same_as_shipped:
+            self._archive(doc)
+            (self.admin_dir / f"{doc.doc_id}.json").unlink(missing_ok=True)
+            (self.admin_dir / f"{doc.doc_id}.removed").unlink(missing_ok=True)
+        else:
+            self.put(doc)
+
+    def _archive(self, doc: Document) -> None:
+        path = self.history_dir / f"{doc.doc_id}.{document_hash(doc)[:16]}.json"
+        if not path.exists():
+            _write(path, doc)

@@ -48,11 +48,19 @@ class RelationKind(StrEnum):
     REPEALED_BY = "repealed_by"
 
 
+class Certainty(StrEnum):
+    STATED = "stated"  # the document itself or an official text says so
+    REPORTED = "reported"  # only secondary sources say so: the validity is uncertain, never plainly stated
+
+
 @dataclass
 class Relation:
     kind: RelationKind
     target: str  # canonical document number of the other document
     note: str = ""  # where the relation is stated (source sentence or administrator)
+    effective_date: str = ""  # ISO date the change takes effect, as stated; "" = with the stating document
+    scope: str = ""  # the part concerned, in the text's words ("các quy định về đào tạo, …"); "" = all of it
+    certainty: Certainty = Certainty.STATED
 
 
 @dataclass
@@ -135,7 +143,14 @@ class Document:
                 "status": DocStatus(data.get("status", DocStatus.UNKNOWN)),
                 "completeness": Completeness(data.get("completeness", Completeness.FULL)),
                 "relations": [
-                    Relation(kind=RelationKind(r["kind"]), target=r["target"], note=r.get("note", ""))
+                    Relation(
+                        kind=RelationKind(r["kind"]),
+                        target=r["target"],
+                        note=r.get("note", ""),
+                        effective_date=r.get("effective_date", ""),
+                        scope=r.get("scope", ""),
+                        certainty=Certainty(r.get("certainty", Certainty.STATED)),
+                    )
                     for r in data.get("relations", [])
                 ],
                 "articles": articles,
@@ -171,12 +186,40 @@ def citation_doc_name(doc_type: str, title: str, number: str) -> str:
     return f"{doc_type} số {number}".strip()
 
 
+# Instruments issued with a document and numbered on their own: article "QC-5" is Điều 5 of the Quy chế.
+ANNEX_NAMES = {"QC": "Quy chế", "QĐ": "Quy định", "ĐL": "Điều lệ"}
+_ANNEXED = re.compile(r"^(?P<code>[A-ZĐ]{2})-(?P<num>\d{1,3}[a-zđ]?)$")
+
+
+def article_display(article: str) -> tuple[str, str]:
+    """('5', 'Quy chế') for an annexed instrument's article 'QC-5'; (article, '') otherwise."""
+    m = _ANNEXED.match(article)
+    if m and m.group("code") in ANNEX_NAMES:
+        return m.group("num"), ANNEX_NAMES[m.group("code")]
+    return article, ""
+
+
+def article_heading(article: str, title: str) -> str:
+    """'Điều 33. Chế độ đào tạo…'; 'Điều 5 Quy chế. Tổ chức…' for an annexed instrument's article."""
+    number, annex = article_display(article)
+    return f"Điều {number}{' ' + annex if annex else ''}. {title}".strip().rstrip(".")
+
+
 def citation_label(doc: Document, article: str, clause: str | None = None, point: str | None = None) -> str:
-    """Legal-form citation: 'Điểm a Khoản 2 Điều 33 Luật Viên chức số 58/2010/QH12'."""
+    """Legal-form citation: 'Điểm a Khoản 2 Điều 33 Luật Viên chức số 58/2010/QH12'; an annexed instrument's
+    article: 'Khoản 2 Điều 5 Quy chế ban hành kèm theo Quyết định số 1147-QĐ/BTGDVTW'."""
+    return citation_for(doc.short_name, article, clause, point)
+
+
+def citation_for(doc_name: str, article: str, clause: str | None = None, point: str | None = None) -> str:
+    """citation_label from the document's short name (when only the name is at hand)."""
+    number, annex = article_display(article)
     parts = []
     if point:
         parts.append(f"Điểm {point}")
     if clause:
         parts.append(f"Khoản {clause}")
-    parts.append(f"Điều {article}")
-    return " ".join(parts) + " " + doc.short_name
+    parts.append(f"Điều {number}")
+    if annex:
+        parts.append(f"{annex} ban hành kèm theo")
+    return " ".join(parts) + " " + doc_name

@@ -1,4 +1,9 @@
-"""Evaluation of the knowledge engine on questions with gold articles (format of shared/eval/dev.jsonl)."""
+"""Evaluation of the knowledge engine on gold questions.
+
+Two formats (see shared/eval/README.md): article-level (`relevant`: gold articles; retrieval recall/MRR and
+abstention) and clause-level (`gold`: gold clauses and an `answer_fact`; the answer as clients receive it is
+graded by `assistant.answer.grading`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.grading import grade, is_clause_level, report
 from assistant.errors import InvalidInput
 from assistant.knowledge import KnowledgeService
 from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
@@ -21,9 +27,31 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     except (OSError, json.JSONDecodeError) as e:
         raise InvalidInput(f"Không đọc được tệp câu hỏi {path}: {e}") from e
     for r in rows:
-        if "question" not in r or "relevant" not in r:
-            raise InvalidInput(f"Dòng thiếu trường 'question' hoặc 'relevant': {r}")
+        if not isinstance(r, dict) or "question" not in r or ("relevant" not in r and "gold" not in r):
+            raise InvalidInput(f"Dòng thiếu trường 'question' hoặc 'relevant'/'gold': {r}")
+    if len({is_clause_level(r) for r in rows}) > 1:
+        raise InvalidInput(
+            "Tệp trộn hai định dạng ('relevant' theo điều và 'gold' theo khoản); hãy tách thành hai tệp."
+        )
     return rows
+
+
+def evaluate_answers(
+    knowledge: KnowledgeService, rows: list[dict[str, Any]], progress: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """Clause-level rows: each question asked as a client would, the answer graded (see assistant.answer.grading)."""
+    from assistant.presenters import answer_to_dict
+
+    recs, latencies = [], []
+    for row in rows:
+        timed = knowledge.ask(row["question"])
+        latencies.append(timed.seconds)
+        recs.append(grade(row, answer_to_dict(timed)))
+        if progress:
+            progress()
+    out = report(recs)
+    out["latency_ms"] = {"p50": round(1000 * _pct(latencies, 0.5), 1), "p95": round(1000 * _pct(latencies, 0.95), 1)}
+    return out
 
 
 def gold_keys(row: dict[str, Any]) -> set[str]:

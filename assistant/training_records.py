@@ -8,9 +8,10 @@ grows these methods.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.enrollment.models import Cadre, Course, CourseType, Enrollment, EnrollmentStatus
 from assistant.errors import InvalidInput, NotFound
+
+ENROLLMENT_FIELDS = frozenset({"status", "completed_on", "certificate_number", "certificate_date", "hours_earned"})
 
 
 @dataclass(frozen=True)
@@ -131,31 +134,32 @@ class TrainingRecords:
             return _enrollment(e)
 
     def update_enrollment(
-        self,
-        p: Principal,
-        cadre_code: str,
-        course_code: str,
-        status: str,
-        *,
-        completed_on: date | None = None,
-        certificate_number: str | None = None,
-        certificate_date: date | None = None,
-        hours_earned: int | None = None,
+        self, p: Principal, cadre_code: str, course_code: str, changes: Mapping[str, Any]
     ) -> EnrollmentView:
-        """Record progress; 'completed' needs the completion date (the certificate is recorded when given)."""
+        """Change only the fields given (a field sent as null is cleared; one left out keeps its value);
+        'completed' needs a completion date, given now or recorded before."""
         self.scope.require_role(p, Role.HR, Role.ADMIN)
         self.scope.require_cadre(p, cadre_code)
-        new_status = _enum(EnrollmentStatus, status, "Trạng thái ghi danh")
-        if new_status is EnrollmentStatus.COMPLETED and completed_on is None:
-            raise InvalidInput("Cần ngày hoàn thành (completed_on) khi đánh dấu đã hoàn thành khóa học.")
+        unknown = set(changes) - ENROLLMENT_FIELDS
+        if unknown:
+            raise InvalidInput("Trường không sửa được: " + ", ".join(sorted(unknown)))
+        if not changes:
+            raise InvalidInput("Không có thay đổi nào: hãy gửi ít nhất một trường (status, completed_on …).")
+        if "status" in changes and changes["status"] is None:
+            raise InvalidInput("Trạng thái ghi danh không được để trống.")
+        new_status = _enum(EnrollmentStatus, changes["status"], "Trạng thái ghi danh") if "status" in changes else None
         with self._sessions() as s, s.begin():
             cadre, course = self._cadre(s, cadre_code), self._find_course(s, course_code)
             e = self._find(s, cadre, course)
             if e is None:
                 raise NotFound(f"Cán bộ {cadre.code} chưa được ghi danh khóa {course.code}.")
-            e.status, e.completed_on = new_status, completed_on
-            e.certificate_number, e.certificate_date = certificate_number, certificate_date or e.certificate_date
-            e.hours_earned = hours_earned if hours_earned is not None else e.hours_earned
+            if new_status is not None:
+                e.status = new_status
+            for name in ENROLLMENT_FIELDS - {"status"}:
+                if name in changes:
+                    setattr(e, name, changes[name])
+            if e.status is EnrollmentStatus.COMPLETED and e.completed_on is None:
+                raise InvalidInput("Cần ngày hoàn thành (completed_on) khi đánh dấu đã hoàn thành khóa học.")
             s.flush()
             return _enrollment(e)
 

@@ -267,12 +267,15 @@ class AccountService:
             link = s.get(TelegramLink, _telegram_id(telegram_user_id))
             return TelegramBinding(link.telegram_user_id, link.cadre_code, link.linked_at) if link else None
 
-    def unlink(self, p: Principal, telegram_user_id: str) -> None:
-        """The bot (for its user) or an admin removes a binding; removing a missing one is a no-op."""
+    def unlink(self, p: Principal, telegram_user_id: str) -> bool:
+        """The bot (for its user) or an admin removes a binding; False when there was none (nothing changed)."""
         if p.role is not Role.ADMIN:
             self.scope.require_service(p)
         with self._sessions() as s, s.begin():
-            s.execute(delete(TelegramLink).where(TelegramLink.telegram_user_id == _telegram_id(telegram_user_id)))
+            result = s.execute(
+                delete(TelegramLink).where(TelegramLink.telegram_user_id == _telegram_id(telegram_user_id))
+            )
+            return bool(getattr(result, "rowcount", 0))
 
     def _check_rate(self, tg: str) -> None:
         pol, now = self.policy, self.clock()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -55,6 +58,66 @@ def create_app(services: Services, *, secure_cookies: bool = True) -> FastAPI:
     app.include_router(documents.router, prefix="/api/v1")
     app.include_router(documents.admin, prefix="/api/v1")
     app.include_router(admin.router, prefix="/api/v1")
+    install_options(app)
+    document_invalid_json(app)
     if WEB_DIR.is_dir():  # the HR chat and admin pages; mounted last so /api/v1, /health and /ready match first
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
+
+
+def install_options(app: FastAPI) -> None:
+    """OPTIONS on an API path answers which methods it takes (204 + Allow), instead of the static mount's 405."""
+    table: list[tuple[re.Pattern[str], re.Pattern[str], set[str]]] = []
+
+    def methods_for(path: str) -> set[str]:
+        if not table:
+            for template, item in app.openapi().get("paths", {}).items():
+                exact = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$")
+                loose = re.compile("^" + re.sub(r"\\{[^}]+\\}", ".+", re.escape(template)) + "$")
+                table.append((exact, loose, {m.upper() for m in item if m in HTTP_METHODS}))
+        found = {m for exact, _, methods in table if exact.match(path) for m in methods}
+        return found or {m for _, loose, methods in table if loose.match(path) for m in methods}
+
+    @app.options("/api/v1/{path:path}", include_in_schema=False)
+    @app.options("/health", include_in_schema=False)
+    @app.options("/ready", include_in_schema=False)
+    def options(request: Request) -> Response:
+        allowed = methods_for(request.url.path)
+        if not allowed:
+            return Response(status_code=404)
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        return Response(status_code=204, headers={"allow": ", ".join(sorted(allowed | {"OPTIONS"}))})
+
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+INVALID_JSON = {
+    "description": "Nội dung yêu cầu không phải JSON hợp lệ (mã `invalid_json`) hoặc dữ liệu không hợp lệ",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+}
+
+
+def document_invalid_json(app: FastAPI) -> None:
+    """Every operation with a JSON body may answer 400 for a body that is not JSON; say so in the OpenAPI."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for item in spec.get("paths", {}).values():
+            for op in item.values():
+                content = op.get("requestBody", {}).get("content", {}) if isinstance(op, dict) else {}
+                if "application/json" in content:
+                    op.setdefault("responses", {}).setdefault("400", INVALID_JSON)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def app_from_environment() -> FastAPI:
+    """The app built from the environment's settings: the factory each `assistant serve --workers N` process runs."""
+    from assistant.config import Settings
+    from assistant.services import build_services
+
+    return create_app(build_services(Settings()))

@@ -31,6 +31,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        broken = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+        if broken:  # not JSON at all: a malformed request (400), not a well-formed one with wrong fields (422)
+            where = broken[0].get("loc", ("body", 0))[-1]
+            message = f"Nội dung yêu cầu không phải JSON hợp lệ (lỗi gần ký tự thứ {where})."
+            return JSONResponse(error_body("invalid_json", message), status_code=400)
         fields = [".".join(str(p) for p in e.get("loc", ())) for e in exc.errors()]
         message = "Yêu cầu không hợp lệ: kiểm tra các trường " + ", ".join(fields)
         return JSONResponse(error_body("invalid_request", message, fields), status_code=422)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CADRE_CODE = Field(..., min_length=1, max_length=64, examples=["DEMO-CB0001"])
+CADRE_CODE = Field(..., min_length=1, max_length=64, examples=["DEMO-0001"])
 
 
 class ErrorDetail(BaseModel):
@@ -169,9 +169,20 @@ class FeedbackRequest(BaseModel):
     comment: str = Field("", max_length=2000, examples=["Trích dẫn đúng điều tôi cần."])
 
 
+class OwnAnswerOut(BaseModel):
+    trace_id: str
+    question: str
+    abstained: bool
+    cited_unit_ids: list[str] = Field(description="Các đơn vị đã trích, theo thứ tự trong câu trả lời")
+
+
 class OkOut(BaseModel):
     ok: bool = True
     message: str = ""
+
+
+class UnlinkOut(OkOut):
+    unlinked: bool = Field(description="True: một liên kết đã bị hủy; False: chưa có liên kết nào")
 
 
 # ----------------------------------------------------------------------------------------------- cadres
@@ -241,8 +252,10 @@ class EnrollIn(BaseModel):
 
 
 class EnrollmentUpdate(BaseModel):
-    status: Literal["registered", "in_progress", "completed", "failed", "withdrawn"] = Field(
-        ..., examples=["completed"]
+    """Only the fields sent change; a field sent as null is cleared, one left out keeps its value."""
+
+    status: Literal["registered", "in_progress", "completed", "failed", "withdrawn"] | None = Field(
+        None, examples=["completed"]
     )
     completed_on: date | None = Field(None, examples=["2026-04-30"])
     certificate_number: str | None = Field(None, max_length=64, examples=["QLNN-2026/0123"])
@@ -321,6 +334,7 @@ class PreviewOut(BaseModel):
     document: DocumentOut
     structure: list[dict[str, Any]]
     warnings: list[str]
+    citation_example: str = Field("", description="Trích dẫn điều đầu tiên sẽ đọc như thế nào trong câu trả lời")
 
 
 class RelationIn(BaseModel):
@@ -371,8 +385,18 @@ class JobOut(BaseModel):
     error: str | None
 
 
+class DocumentChangeOut(BaseModel):
+    number: str
+    change: Literal["withdrawn", "already_absent", "restored", "reverted", "not_restorable"]
+
+
 class RollbackOut(BaseModel):
-    generation: str
+    generation: str = Field(description="Thế hệ chỉ mục đang phục vụ sau khi quay lui")
+    replaced: str | None = Field(None, description="Thế hệ vừa thôi phục vụ")
+    changes: list[DocumentChangeOut] = Field(
+        default_factory=list, description="Văn bản được rút / đưa lại / trả về phiên bản trước để khớp thế hệ đó"
+    )
+    message: str = ""
 
 
 class LoggedAnswerOut(BaseModel):
@@ -386,6 +410,14 @@ class LoggedAnswerOut(BaseModel):
     cadre_code: str | None
     cited_unit_ids: list[str]
     statuses: list[dict[str, Any]]
+
+
+class RatedAnswerOut(BaseModel):
+    at: datetime
+    helpful: bool
+    comment: str
+    rated_by: str
+    answer: LoggedAnswerOut
 
 
 class LoggedActionOut(BaseModel):

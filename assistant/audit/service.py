@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.accounts.principal import Principal
+from assistant.appdb.base import utcnow
 from assistant.audit.models import AdminAction, AnswerLog, Feedback
-from assistant.errors import NotFound
+from assistant.errors import NotFound, PermissionDenied
 
 MAX_COMMENT = 2000
 
@@ -38,6 +39,26 @@ class LoggedAction:
     action: str
     target: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RatedAnswer:
+    """One person's vote on one answer, with the answer it rates."""
+
+    at: datetime
+    helpful: bool
+    comment: str
+    rated_by: str
+    answer: LoggedAnswer
+
+
+def answered_to(answer: AnswerLog, p: Principal) -> bool:
+    """Was this answer given to `p`? By Telegram user, else by account, else by caller name (anonymous, a bot)."""
+    if answer.telegram_user_id or p.telegram_user_id:
+        return answer.telegram_user_id == p.telegram_user_id and answer.asker.split("/")[0] == p.name.split("/")[0]
+    if answer.user_id is not None or p.user_id is not None:
+        return answer.user_id == p.user_id
+    return answer.asker == p.name
 
 
 class AuditLog:
@@ -78,11 +99,53 @@ class AuditLog:
         with self._sessions() as s, s.begin():
             s.add(AdminAction(actor=p.name, user_id=p.user_id, action=action, target=target, detail=detail or {}))
 
-    def feedback(self, p: Principal, trace_id: str, helpful: bool, comment: str = "") -> None:
+    def feedback(self, p: Principal, trace_id: str, helpful: bool, comment: str = "") -> bool:
+        """One vote per answer and person: a second vote (or a comment added later) changes the same record.
+
+        Only the person the answer was given to may rate it. Returns True when an earlier vote was changed.
+        """
         with self._sessions() as s, s.begin():
-            if s.scalar(select(AnswerLog.id).where(AnswerLog.trace_id == trace_id)) is None:
+            answer = s.scalar(select(AnswerLog).where(AnswerLog.trace_id == trace_id))
+            if answer is None:
                 raise NotFound(f"Không tìm thấy câu trả lời có mã {trace_id[:32]!r} để ghi nhận phản hồi.")
-            s.add(Feedback(trace_id=trace_id, helpful=helpful, comment=comment[:MAX_COMMENT], asker=p.name))
+            if not answered_to(answer, p):
+                raise PermissionDenied("Chỉ người đã nhận câu trả lời này mới góp ý được cho nó.")
+            rows = list(
+                s.scalars(
+                    select(Feedback)
+                    .where(Feedback.trace_id == trace_id, Feedback.asker == p.name)
+                    .order_by(Feedback.id)
+                    .with_for_update()
+                )
+            )
+            if not rows:
+                s.add(Feedback(trace_id=trace_id, helpful=helpful, comment=comment[:MAX_COMMENT], asker=p.name))
+                return False
+            row, extra = rows[0], rows[1:]
+            for duplicate in extra:  # left by a concurrent double tap: the vote is one record
+                s.delete(duplicate)
+            row.helpful = helpful
+            row.at = utcnow()
+            if comment or helpful:  # a 👍 clears an earlier complaint; a 👎 without words keeps it
+                row.comment = comment[:MAX_COMMENT]
+            return True
+
+    def own_answer(self, p: Principal, trace_id: str) -> LoggedAnswer:
+        """An answer as logged, for the person it was given to (a bot button resolves its quotes this way)."""
+        with self._sessions() as s:
+            row = s.scalar(select(AnswerLog).where(AnswerLog.trace_id == trace_id))
+            if row is None or not answered_to(row, p):
+                raise NotFound(f"Không tìm thấy câu trả lời có mã {trace_id[:32]!r}.")
+            return _answer(row)
+
+    def feedback_list(self, limit: int = 100, helpful: bool | None = None) -> list[RatedAnswer]:
+        """Feedback, newest first, each with the question and what the answer cited."""
+        with self._sessions() as s:
+            q = select(Feedback, AnswerLog).join(AnswerLog, AnswerLog.trace_id == Feedback.trace_id)
+            if helpful is not None:
+                q = q.where(Feedback.helpful.is_(helpful))
+            rows = s.execute(q.order_by(Feedback.at.desc(), Feedback.id.desc()).limit(limit)).all()
+            return [RatedAnswer(f.at, f.helpful, f.comment, f.asker, _answer(a)) for f, a in rows]
 
     def get_answer(self, trace_id: str) -> LoggedAnswer:
         with self._sessions() as s:

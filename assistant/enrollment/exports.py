@@ -1,14 +1,17 @@
-"""Reports out: per-unit requirement status as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX."""
+"""Reports out: per-unit requirement status as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX.
+
+Every cell goes through `assistant.spreadsheets`, so imported text is never evaluated as a formula.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from assistant import spreadsheets
 from assistant.enrollment.engine import STATUS_LABELS, Status
 
 if TYPE_CHECKING:
@@ -68,11 +71,7 @@ def status_counts(reports: Sequence[CadreStatusReport]) -> dict[str, Counter[Sta
 
 
 def to_csv(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    writer.writerows(report_rows(reports))
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv([HEADERS, *report_rows(reports)])
 
 
 def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> bytes:
@@ -82,7 +81,7 @@ def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> by
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = "Chi tiết"
-    ws.append([f"BÁO CÁO TÌNH HÌNH ĐÀO TẠO, BỒI DƯỠNG — {title}"])
+    spreadsheets.append_row(ws, [f"BÁO CÁO TÌNH HÌNH ĐÀO TẠO, BỒI DƯỠNG — {title}"])
     ws.append([f"Tính đến ngày {as_of:%d/%m/%Y}. Cột 'Yêu cầu' là tóm tắt; đối chiếu văn bản tại cột 'Căn cứ'."])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADERS))
@@ -93,7 +92,7 @@ def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> by
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in report_rows(reports):
-        ws.append(row)
+        spreadsheets.append_row(ws, row)
     ws.freeze_panes = "A4"
     for letter, width in zip(
         "ABCDEFGHIJKLMNO", [12, 24, 30, 10, 18, 14, 28, 6, 28, 50, 14, 11, 50, 30, 60], strict=True
@@ -105,7 +104,7 @@ def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> by
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for unit, counts in sorted(status_counts(reports).items()):
-        summary.append([unit, *(counts.get(s, 0) for s in STATUS_ORDER)])
+        spreadsheets.append_row(summary, [unit, *(counts.get(s, 0) for s in STATUS_ORDER)])
     summary.column_dimensions["A"].width = 40
 
     out = io.BytesIO()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -218,21 +219,29 @@ def _from_serial(serial: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
+MAX_INT = 1_000_000  # hours and counts; far above any real value, far below every backend's INTEGER limit
+
+
 def parse_int(value: Any) -> int | None:
+    """A whole number within ±MAX_INT (1e20 or a 400-digit number is a row error, never a database failure)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise _Bad
     if isinstance(value, (int, float)):
-        if float(value) != int(value):
+        if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
             raise _Bad
-        return int(value)
-    text = str(value).strip().replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):  # 1.500.000 or 1,500,000
-        text = re.sub(r"[.,]", "", text)
-    if not re.fullmatch(r"-?\d+(\.0+)?", text):
+        number = int(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):  # 1.500.000 or 1,500,000
+            text = re.sub(r"[.,]", "", text)
+        if len(text) > 12 or not re.fullmatch(r"-?\d+(\.0+)?", text):
+            raise _Bad
+        number = int(text.split(".")[0])
+    if abs(number) > MAX_INT:
         raise _Bad
-    return int(float(text))
+    return number
 
 
 def parse_text(value: Any) -> str | None:
@@ -629,6 +638,8 @@ def _write_units(session: Session, records: list[tuple[int, dict[str, Any]]], co
             errors.append(RowError(row_no, "đơn vị không thể là cấp trên của chính nó"))
         elif parent and parent not in in_file and parent not in existing:
             errors.append(RowError(row_no, f"không có đơn vị cấp trên mã '{parent}'"))
+    if not errors:
+        errors = _tree_problems(session, records)
     if errors:
         return errors
     units = dict(existing)
@@ -638,10 +649,43 @@ def _write_units(session: Session, records: list[tuple[int, dict[str, Any]]], co
             session.add(units[r["code"]])
     session.flush()
     for _, r in records:
-        parent_id = units[r["parent_code"]].id if r.get("parent_code") else None
-        values = {"name": r["name"], "level": UnitLevel(r["level"]), "parent_id": parent_id}
+        values: dict[str, Any] = {"name": r["name"], "level": UnitLevel(r["level"])}
+        if "parent_code" in r:  # a file without the parent column keeps every unit where it is
+            values["parent_id"] = units[r["parent_code"]].id if r.get("parent_code") else None
         _assign(units[r["code"]], values, counts, r["code"] not in existing)
     return []
+
+
+def _tree_problems(session: Session, records: list[tuple[int, dict[str, Any]]]) -> list[RowError]:
+    """The unit tree as it would be after the import must stay a tree: no cycle (A under B under A), and a
+    province-level unit never under a unit of another level — either would widen an HR officer's scope."""
+    parent: dict[str, str | None] = {}
+    level: dict[str, str] = {}
+    rows = session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.parent_id, OrgUnit.level)).all()
+    code_of = {row.id: row.code for row in rows}
+    for row in rows:
+        parent[row.code] = code_of.get(row.parent_id) if row.parent_id is not None else None
+        level[row.code] = UnitLevel(row.level).value
+    for _, r in records:
+        if "parent_code" in r or r["code"] not in parent:
+            parent[r["code"]] = r.get("parent_code") or None
+        level[r["code"]] = UnitLevel(r["level"]).value
+    errors = []
+    for row_no, r in records:
+        up = parent.get(r["code"])
+        if up and level[r["code"]] == UnitLevel.TINH.value and level.get(up) != UnitLevel.TINH.value:
+            errors.append(RowError(row_no, f"đơn vị cấp tỉnh '{r['code']}' không thể trực thuộc đơn vị '{up}'"))
+            continue
+        seen = [r["code"]]
+        while up is not None and up not in seen:
+            seen.append(up)
+            up = parent.get(up)
+        if up is not None:
+            chain = " → ".join([*seen[: seen.index(up) + 1], up][-6:])
+            errors.append(
+                RowError(row_no, f"đơn vị cấp trên '{r.get('parent_code')}' tạo thành vòng lặp ({chain}); không nhập")
+            )
+    return errors
 
 
 def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts) -> list[RowError]:

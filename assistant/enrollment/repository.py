@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 from sqlalchemy import Select, select
@@ -11,6 +12,7 @@ from assistant.enrollment.engine import CadreRecord, CertificateRecord, Commitme
 from assistant.enrollment.models import Cadre, Enrollment, OrgUnit, StudyCommitment
 from assistant.errors import NotFound
 
+log = logging.getLogger("assistant.enrollment")
 QUALIFICATION_FIELDS = ("education_level", "political_theory", "state_management", "foreign_language", "it_skill")
 
 
@@ -23,6 +25,28 @@ class UnitTree:
         self.children: dict[int | None, list[OrgUnit]] = defaultdict(list)
         for u in units:
             self.children[u.parent_id].append(u)
+        self.cyclic = self._cyclic()
+        if self.cyclic:
+            codes = sorted(self.by_id[i].code for i in self.cyclic)
+            log.warning("unit tree has a cycle; units left out of every scope: %s", ", ".join(codes[:20]))
+
+    def _cyclic(self) -> set[int]:
+        """Units whose chain of parents never reaches a root (a cycle in bad data, or below one)."""
+        rooted: set[int] = set()
+        cyclic: set[int] = set()
+        for start in self.by_id:
+            chain: list[int] = []
+            seen: set[int] = set()
+            current: int | None = start
+            while current is not None and current not in rooted and current not in cyclic:
+                if current in seen or current not in self.by_id:
+                    break
+                seen.add(current)
+                chain.append(current)
+                current = self.by_id[current].parent_id
+            loops = current is not None and (current in cyclic or current in seen)
+            (cyclic if loops else rooted).update(chain)
+        return cyclic
 
     @classmethod
     def load(cls, session: Session) -> UnitTree:
@@ -47,13 +71,14 @@ class UnitTree:
         return tuple(reversed(chain))
 
     def subtree(self, code: str) -> list[OrgUnit]:
-        """The unit and every unit below it, depth first."""
+        """The unit and every unit below it, depth first; units caught in a cycle belong to no subtree, so bad data
+        can only narrow an HR officer's scope, never widen it."""
         out: list[OrgUnit] = []
         stack = [self.get(code)]
         seen: set[int] = set()
         while stack:
             unit = stack.pop()
-            if unit.id in seen:
+            if unit.id in seen or unit.id in self.cyclic:
                 continue
             seen.add(unit.id)
             out.append(unit)

@@ -70,7 +70,7 @@ class IndexBuilder:
             lexical.save(work / "lexical")
             progress("lexical", len(units), len(units))
             if report.dense:
-                self._write_dense(work / "chroma", units, report, progress)
+                self._write_dense(self.manager.vectors.create(gen_id, work), units, report, progress)
             report.seconds = round(time.time() - start, 2)
             Manifest(
                 id=gen_id,
@@ -120,7 +120,7 @@ class IndexBuilder:
                 meta[doc.number] = data
         (work / "documents.json").write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
 
-    def _write_dense(self, path: Path, units: list[IndexUnit], report: BuildReport, progress: Progress) -> None:
+    def _write_dense(self, store: ChromaStore, units: list[IndexUnit], report: BuildReport, progress: Progress) -> None:
         assert self.embedder is not None
         done = 0
 
@@ -133,6 +133,5 @@ class IndexBuilder:
         vectors = self.embedder.embed_passages([u.passage for u in units], progress=step)
         report.embedded = self.embedder.computed - before
         report.reused = len(units) - report.embedded
-        store = ChromaStore(path)
         store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
         progress("store", len(units), len(units))

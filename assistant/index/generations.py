@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexBusy, IndexNotReady
+from assistant.index.store import EmbeddedChroma, VectorBackend
 
 KEEP_GENERATIONS = 3
 
@@ -49,8 +50,9 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 class GenerationManager:
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, vectors: VectorBackend | None = None) -> None:
         self.root = index_dir
+        self.vectors: VectorBackend = vectors or EmbeddedChroma()
         self.gens = index_dir / "generations"
         self.gens.mkdir(parents=True, exist_ok=True)
         self._pointer = index_dir / "CURRENT"
@@ -95,9 +97,11 @@ class GenerationManager:
                 yield gen_id, work
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
+                self.vectors.drop(gen_id)
                 raise
             if not (work / "manifest.json").exists():
                 shutil.rmtree(work, ignore_errors=True)
+                self.vectors.drop(gen_id)
                 raise IndexNotReady("Lượt xây dựng chỉ mục không hoàn tất; giữ nguyên chỉ mục đang phục vụ.")
             os.rename(work, self.path(gen_id))
             self.switch(gen_id)
@@ -127,6 +131,8 @@ class GenerationManager:
         for m in self.list()[:-keep]:
             if m.id not in protected:
                 shutil.rmtree(self.path(m.id), ignore_errors=True)
+                self.vectors.drop(m.id)
+        self.vectors.drop_others({m.id for m in self.list()})  # vectors of builds killed before publishing
 
     def _acquire(self) -> None:
         try:

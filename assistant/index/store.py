@@ -1,38 +1,56 @@
 """Chroma vector store for one index generation: narrow interface, explicit embeddings only.
 
-Chroma's default embedding function would try to download a model; we never let it, and its
-telemetry is off.
+Two modes (``ASSISTANT_CHROMA__MODE``):
+
+- ``embedded`` (default): a ``PersistentClient`` inside each generation's folder (``<gen>/chroma``); nothing to start.
+- ``http``: one Chroma server (``chroma run``) reached with ``chromadb.HttpClient``; each generation is one
+  collection named ``<prefix>-<generation id>`` in the configured tenant/database, so every API process and
+  worker on any host sees the same vectors. Collections of generations no longer kept are deleted.
+
+Chroma's default embedding function would try to download a model; we never let it, and its telemetry is off.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+
+from assistant.config import ChromaSettings
+from assistant.errors import IndexNotReady
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COLLECTION = "units"
 Metadata = Mapping[str, str | int | float | bool]
+HNSW: Any = {"hnsw": {"space": "cosine"}}  # a CreateCollectionConfiguration
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaClientSettings
+
+    return ChromaClientSettings(anonymized_telemetry=False, allow_reset=False)
 
 
 class ChromaStore:
-    """Idempotent upsert by caller-given ids; deleting a missing id is a no-op; inputs never mutated."""
+    """Idempotent upsert by caller-given ids; deleting a missing id is a no-op; inputs never mutated.
 
-    def __init__(self, path: Path) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    Built from a folder (an embedded ``PersistentClient``) or from a collection of any client (server mode).
+    """
 
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        )
-        self._col = self._client.get_or_create_collection(
-            COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
+    def __init__(self, target: Path | Any) -> None:
+        if isinstance(target, Path):
+            import chromadb
+
+            target.mkdir(parents=True, exist_ok=True)
+            self._client: Any = chromadb.PersistentClient(path=str(target), settings=_chroma_settings())
+            self._col = self._client.get_or_create_collection(COLLECTION, embedding_function=None, configuration=HNSW)
+        else:
+            self._client, self._col = None, target
 
     def upsert(
         self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata], documents: Sequence[str]
@@ -57,11 +75,15 @@ class ChromaStore:
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top-k ids by cosine similarity (1 − cosine distance)."""
-        n = min(k, self.count())
-        if n == 0:
+        if k <= 0:
             return []
         query: Any = [np.asarray(vector, np.float32)]  # a float32 vector; chromadb's annotation is narrower
-        res = self._col.query(query_embeddings=query, n_results=n, where=where, include=["distances"])
+        try:
+            res = self._col.query(query_embeddings=query, n_results=k, where=where, include=["distances"])
+        except Exception as e:  # an empty collection refuses n_results > 0 on some versions
+            if self.count() == 0:
+                return []
+            raise IndexNotReady("Kho vector không trả lời truy vấn.", detail=str(e)) from e
         distances = res["distances"] or [[]]
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], distances[0], strict=True)]
 
@@ -75,3 +97,154 @@ class ChromaStore:
             return {}
         sims = embs @ np.asarray(vector, np.float32)
         return {i: float(s) for i, s in zip(got["ids"], sims, strict=True)}
+
+
+class VectorBackend(Protocol):
+    """Where a generation's vectors live; GenerationManager and the builder only talk to this."""
+
+    mode: str
+
+    def create(self, gen_id: str, work_dir: Path) -> ChromaStore:
+        """An empty store for a generation being built (replacing any leftover of an interrupted build)."""
+        ...
+
+    def open(self, gen_id: str, gen_dir: Path) -> ChromaStore:
+        """The store of a published generation."""
+        ...
+
+    def drop(self, gen_id: str) -> None:
+        """Delete a generation's vectors (its folder, if any, is removed by the caller)."""
+        ...
+
+    def drop_others(self, keep: set[str]) -> list[str]:
+        """Delete the vectors of every generation not in `keep`; returns the generation ids removed."""
+        ...
+
+
+class EmbeddedChroma:
+    """Vectors in ``<generation folder>/chroma``: they move, publish and disappear with the folder."""
+
+    mode = "embedded"
+
+    def create(self, gen_id: str, work_dir: Path) -> ChromaStore:
+        return ChromaStore(work_dir / "chroma")
+
+    def open(self, gen_id: str, gen_dir: Path) -> ChromaStore:
+        if not (gen_dir / "chroma").is_dir():
+            raise IndexNotReady(f"Thế hệ chỉ mục {gen_id} không có kho vector trên máy này.", detail=str(gen_dir))
+        return ChromaStore(gen_dir / "chroma")
+
+    def drop(self, gen_id: str) -> None:
+        return None
+
+    def drop_others(self, keep: set[str]) -> list[str]:
+        return []
+
+
+class ServerChroma:
+    """One collection per generation on a Chroma server; one HTTP client per process, shared by all threads."""
+
+    mode = "http"
+
+    def __init__(self, settings: ChromaSettings) -> None:
+        self.settings = settings
+        self.prefix = f"{settings.collection_prefix}-"
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def headers(self) -> dict[str, str]:
+        s = self.settings
+        if not s.auth_token:
+            return {}
+        if s.auth_header.lower() == "authorization":
+            return {"Authorization": f"Bearer {s.auth_token}"}
+        return {s.auth_header: s.auth_token}
+
+    def client(self) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._connect()
+        return self._client
+
+    def _connect(self) -> Any:
+        import chromadb
+
+        s = self.settings
+        common: dict[str, Any] = {"host": s.host, "port": s.port, "ssl": s.ssl, "headers": self.headers()}
+        try:
+            if s.database != "default_database" or s.tenant != "default_tenant":
+                self._ensure_database()
+            return chromadb.HttpClient(**common, settings=_chroma_settings(), tenant=s.tenant, database=s.database)
+        except Exception as e:
+            raise IndexNotReady(
+                f"Không kết nối được máy chủ Chroma {s.host}:{s.port}; kiểm tra ASSISTANT_CHROMA__HOST/PORT.",
+                detail=f"{type(e).__name__}: {e}",
+            ) from e
+
+    def _ensure_database(self) -> None:
+        """Create the configured tenant/database on first use (an operator may also create them beforehand)."""
+        import chromadb
+        from chromadb.config import Settings as ChromaClientSettings
+
+        s = self.settings
+        admin = chromadb.AdminClient(
+            ChromaClientSettings(
+                anonymized_telemetry=False,
+                chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                chroma_server_host=s.host,
+                chroma_server_http_port=s.port,
+                chroma_server_ssl_enabled=s.ssl,
+                chroma_server_headers=self.headers() or None,
+            )
+        )
+        try:
+            admin.get_tenant(s.tenant)
+        except Exception:
+            admin.create_tenant(s.tenant)
+        try:
+            admin.get_database(s.database, tenant=s.tenant)
+        except Exception:
+            admin.create_database(s.database, tenant=s.tenant)
+
+    def collection_name(self, gen_id: str) -> str:
+        return f"{self.prefix}{gen_id}"
+
+    def create(self, gen_id: str, work_dir: Path) -> ChromaStore:
+        self.drop(gen_id)
+        col = self.client().create_collection(self.collection_name(gen_id), embedding_function=None, configuration=HNSW)
+        return ChromaStore(col)
+
+    def open(self, gen_id: str, gen_dir: Path) -> ChromaStore:
+        try:
+            col = self.client().get_collection(self.collection_name(gen_id), embedding_function=None)
+        except IndexNotReady:
+            raise
+        except Exception as e:
+            raise IndexNotReady(
+                f"Máy chủ Chroma không có bộ vector của thế hệ chỉ mục {gen_id}.", detail=f"{type(e).__name__}: {e}"
+            ) from e
+        return ChromaStore(col)
+
+    def generations(self) -> list[str]:
+        """The generation ids that have a collection on the server (this deployment's prefix only)."""
+        names = [c if isinstance(c, str) else c.name for c in self.client().list_collections()]
+        return sorted(n[len(self.prefix) :] for n in names if n.startswith(self.prefix))
+
+    def drop(self, gen_id: str) -> None:
+        try:
+            self.client().delete_collection(self.collection_name(gen_id))
+        except IndexNotReady:
+            raise
+        except Exception:  # not there: nothing to delete
+            return
+
+    def drop_others(self, keep: set[str]) -> list[str]:
+        removed = [g for g in self.generations() if g not in keep]
+        for gen_id in removed:
+            self.drop(gen_id)
+        return removed
+
+
+def vector_backend(settings: ChromaSettings) -> VectorBackend:
+    return ServerChroma(settings) if settings.mode == "http" else EmbeddedChroma()

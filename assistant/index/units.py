@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.domain import Article, Document, citation_label, unit_id
+from assistant.domain import Article, Document, article_heading, citation_label, unit_id
 
 
 @dataclass
@@ -59,7 +59,7 @@ class IndexUnit:
 
 
 def article_unit(doc: Document, art: Article) -> IndexUnit:
-    heading = f"Điều {art.number}. {art.title}".strip().rstrip(".")
+    heading = article_heading(art.number, art.title)
     return IndexUnit(
         id=unit_id(doc.number, art.number),
         doc_number=doc.number,

@@ -23,6 +23,7 @@ from assistant.ingest.loaders import SUPPORTED, parse_documents
 from assistant.text import normalize_doc_number
 
 OVERRIDES_FILE = "overrides.yaml"
+_FULLNESS = {Completeness.PARTIAL: 0, Completeness.CODIFIED: 1, Completeness.FULL: 2}
 _NOT_DOCUMENTS = {"sources.md", "readme.md"}
 
 
@@ -88,16 +89,24 @@ def _collect(sources_dir: Path, overrides: dict[str, dict[str, Any]], report: Im
             continue
         for doc in parsed:
             doc.provenance["source_file"] = rel
-            if doc.number in docs:
+            kept = docs.get(doc.number)
+            if kept is not None:
+                # The fuller text wins (full over partial, more articles over fewer), whatever the file order.
+                if _fullness(doc) > _fullness(kept):
+                    docs[doc.number], doc = doc, kept
                 report.skipped.append(
                     (
-                        f"{rel}: {doc.number}",
+                        f"{doc.provenance['source_file']}: {doc.number}",
                         f"trùng số hiệu với văn bản từ {docs[doc.number].provenance['source_file']}",
                     )
                 )
                 continue
             docs[doc.number] = doc
     return docs
+
+
+def _fullness(doc: Document) -> tuple[int, int]:
+    return _FULLNESS[doc.completeness], len(doc.articles)
 
 
 def _write_if_changed(path: Path, content: str) -> None:

@@ -33,12 +33,37 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM (Notepad's "Unicode", some exporters): the high byte of every ASCII
+    character is zero, so zeros crowd one byte position of each pair and (almost) never the other."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if len(data) % 2 or pairs < 8:
+        return None
+    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    if odd >= pairs * 0.2 and even <= pairs * 0.02:
+        encoding = "utf-16-le"
+    elif even >= pairs * 0.2 and odd <= pairs * 0.02:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\t\n\f\r")
+    return None if controls > len(text[:4096]) * 0.01 else text
+
+
 def decode_text(data: bytes) -> str:
-    """utf-8 (with or without BOM), utf-16 with BOM, else the best guess (cp1258 as last resort)."""
+    """utf-8 (with or without BOM), utf-16 with or without BOM, else the best guess (cp1258 as last resort)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    if (text := _utf16_without_bom(data)) is not None:
+        return text
     if _looks_binary(data):
         raise DocumentParseError(
             "Tệp không phải văn bản thuần (có vẻ là tệp nhị phân bị đổi đuôi); "

@@ -6,14 +6,16 @@ only ever set from such a statement; the importers never infer it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
-from assistant.domain import Completeness, DocStatus, Document, Relation, RelationKind
+from assistant.domain import Certainty, Completeness, DocStatus, Document, Relation, RelationKind
 from assistant.errors import InvalidInput
 from assistant.text import normalize_doc_number
 
 _SCALAR_FIELDS = ("doc_type", "title", "issuer", "issued_date", "effective_date", "completeness_note", "status_source")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ALLOWED_KEYS = {*_SCALAR_FIELDS, "number", "status", "completeness", "relations", "provenance", "source"}
 
 
@@ -25,15 +27,36 @@ def _enum(enum: type[DocStatus] | type[Completeness], value: Any, key: str) -> A
         raise InvalidInput(f"Giá trị '{value}' của '{key}' không hợp lệ (chỉ nhận: {allowed}).") from e
 
 
+_RELATION_KEYS = {"kind", "target", "note", "effective_date", "scope", "certainty"}
+
+
 def _relations(items: list[dict[str, Any]], source: str) -> list[Relation]:
     out = []
     for item in items:
         try:
             kind = RelationKind(str(item["kind"]))
             target = normalize_doc_number(str(item["target"]))
-        except (KeyError, ValueError, TypeError) as e:
-            raise InvalidInput(f"Quan hệ văn bản không hợp lệ: {item!r} (cần 'kind' và 'target').") from e
-        out.append(Relation(kind=kind, target=target, note=str(item.get("note") or source)))
+            certainty = Certainty(str(item.get("certainty") or Certainty.STATED))
+        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            raise InvalidInput(
+                f"Quan hệ văn bản không hợp lệ: {item!r} (cần 'kind', 'target'; 'certainty' là stated hoặc reported)."
+            ) from e
+        unknown = set(item) - _RELATION_KEYS
+        if unknown:
+            raise InvalidInput(f"Trường không được hỗ trợ trong quan hệ văn bản: {', '.join(sorted(unknown))}.")
+        effective = str(item.get("effective_date") or "")
+        if effective and not _ISO_DATE.fullmatch(effective):
+            raise InvalidInput(f"Ngày có hiệu lực của quan hệ '{effective}' phải có dạng YYYY-MM-DD.")
+        out.append(
+            Relation(
+                kind=kind,
+                target=target,
+                note=str(item.get("note") or source),
+                effective_date=effective,
+                scope=str(item.get("scope") or ""),
+                certainty=certainty,
+            )
+        )
     return out
 
 
@@ -53,9 +76,10 @@ def apply_overrides(doc: Document, entry: dict[str, Any] | None) -> Document:
         changes["status_source"] = str(entry.get("status_source") or source or "administrator")
     if "completeness" in entry:
         changes["completeness"] = _enum(Completeness, entry["completeness"], "completeness")
-    relations = list(doc.relations)
-    known = {(r.kind, r.target) for r in relations}
-    relations += [r for r in _relations(entry.get("relations") or [], source) if (r.kind, r.target) not in known]
+    # An entry's relation supersedes the parsed one of the same kind and target (it adds dates, scope, certainty).
+    stated = _relations(entry.get("relations") or [], source)
+    overridden = {(r.kind, r.target) for r in stated}
+    relations = [r for r in doc.relations if (r.kind, r.target) not in overridden] + stated
     provenance = {**doc.provenance, **{str(k): str(v) for k, v in (entry.get("provenance") or {}).items()}}
     if source:
         provenance["metadata_source"] = source

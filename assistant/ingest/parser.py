@@ -68,10 +68,12 @@ _ISSUER_HEADERS = {
     "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
     "BỘ CHÍNH TRỊ": "Bộ Chính trị",
     "BAN BÍ THƯ": "Ban Bí thư",
+    "BAN TUYÊN GIÁO VÀ DÂN VẬN": "Ban Tuyên giáo và Dân vận Trung ương",
 }
 
 _NUMBER_LINE = re.compile(
-    r"^Số\s*[:.]?\s*(?P<number>\d{1,4}\s*/\s*\d{4}\s*/\s*[A-ZĐa-zđ0-9]+(?:\s*[-_–]\s*[A-ZĐa-zđ0-9]+)*|\d{1,4}-[A-ZĐ]+/[A-ZĐ]+)"
+    r"^(?:(?:Luật|Pháp lệnh|Nghị quyết|Lệnh)\s+)?[Ss]ố\s*[:.]?\s*"
+    r"(?P<number>\d{1,4}\s*/\s*\d{4}\s*/\s*[A-ZĐa-zđ0-9]+(?:\s*[-_–]\s*[A-ZĐa-zđ0-9]+)*|\d{1,4}-[A-ZĐ]+/[A-ZĐ]+)"
 )
 _DATE_VI = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _DATE_NUM = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -81,8 +83,17 @@ _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<num>\d{1,3}[a-zđ]?)\s*[.:]\s
 _CHAPTER = re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<num>[IVXLC]+|\d+)\b\s*[.:]?\s*(?P<title>.*)$")
 _ROMAN_PART = re.compile(r"^(?P<num>[IVX]+)\s*[-.]\s+(?P<title>.+)$")  # "I- QUY ĐỊNH CHUNG" (Đảng documents)
 _SECTION = re.compile(r"^(?:Mục|MỤC)\s+(?P<num>\d+)\s*[.:]?\s*(?P<title>.*)$")
-_END = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|T/M|Phụ lục\s+[IVX\d]+$|PHỤ LỤC\b)")
-_MARKER = re.compile(r"^(?:\d{1,3}[a-zđ]?[.,-]\s|[a-zđ]\)\s?|[-+•]\s)")
+_END = re.compile(
+    r"^(?:Nơi nhận|TM\.|KT\.|K/T\b|T/M|Phụ lục(?:\s+[IVX\d]+)?$|PHỤ LỤC\b|Mẫu số \d+$|CHỦ TỊCH QUỐC HỘI$"
+    r"|\(Đã ký\)$)"
+)
+# A flattened "Nơi nhận" list: "- Thủ tướng, …; - Lưu: VT, TCCV (2) | TM. CHÍNH PHỦ…".
+_RECIPIENTS = re.compile(r"^-\s.*(?:;|,)\s*-\s*Lưu\s*:?\s*[A-ZĐ]")
+# An instrument issued with the document ("QUY CHẾ … (Ban hành kèm theo Quyết định số …)"): its own articles.
+ANNEX_CODES = {"QUY CHẾ": "QC", "QUY ĐỊNH": "QĐ", "ĐIỀU LỆ": "ĐL"}
+_ANNEX_BASIS = re.compile(r"^[*(\s]*Ban hành kèm theo\b", re.I)
+_NO_TITLE = "\ue000"  # marks "**Điều 1.** text": the article has no title, the text starts its body
+_MARKER = re.compile(r"^(?:\d{1,3}[a-zđ]?[.,-]\s|[a-zđ]\)\s?|[a-zđ]\.\s|[-+•]\s)")
 
 _PAGE_HEADERS = re.compile(
     r"Cơ quan phát hành|Độc lập\s*[-–]\s*Tự do|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -91,6 +102,11 @@ _PAGE_HEADERS = re.compile(
 _LEAD_NOISE = re.compile(r"^[.`_~=„‹›'\"\s]+(?=\w)")
 _TAIL_NOISE = re.compile(r"(?<=[.;:)])(?:\s+(?:[^\w\s]{1,3}|[a-zA-Zịìỉ]))+$|\s+[:|]+$")
 _TITLE_TAIL = re.compile(r"(?:\s+(?:[^\w\s()]+|[ịìlI|]))+$")
+
+
+def _is_end(line: str) -> bool:
+    """Where the normative text ends: recipients, signature, appendices and forms."""
+    return bool(_END.match(line) or _RECIPIENTS.match(line))
 
 
 @dataclass
@@ -176,9 +192,32 @@ def _is_noise(line: str) -> bool:
     if _PAGE_HEADERS.search(line):
         return True
     words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) >= 2]
-    if not words or len(line) <= 3:
+    if not words:
         return True
+    if len(line) <= 3:  # a hard-wrapped heading keeps its short word ("BAN" / "HÀNH QUY CHẾ …")
+        return not (line.isalpha() and line.isupper() and len(line) >= 2)
     return len(line) < 40 and bool(re.search(r"[\^~`{}\[\]<>\\$]", line)) and not _MARKER.match(line)
+
+
+def prepare_markup(text: str) -> str:
+    """Undo HTML-to-Markdown artefacts that hide structure before the markup is stripped.
+
+    - "**LUẬT****CÁN BỘ, CÔNG CHỨC**": two bold headings glued on one line;
+    - "**Điều 1.** Ban hành …": a heading without a title, the body on the same line;
+    - "**PHỤ\nLỤC I**": a heading wrapped inside its bold markup;
+    - a flattened header table before Điều 1: "CHÍNH PHỦ_______ Số: 171/2025/NĐ-CP | CỘNG HÒA …" is split
+      into its cells so the number, the date and the issuer stand on their own lines.
+    """
+    text = text.replace("****", "**\n**")
+    text = re.sub(r"(?m)^\*\*((?:Điều|ĐIỀU)\s+\d{1,3}[a-zđ]?\.)\*\*[ \t]+(?=\S)", rf"\1{_NO_TITLE}\n", text)
+    text = re.sub(r"\*\*PHỤ[ \t]*\n[ \t]*LỤC", "**PHỤ LỤC", text)
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if re.match(r"^\W*(?:Điều|ĐIỀU)\s+1\b", line)), len(lines))
+    for i in range(first):
+        if "|" in lines[i] or re.search(r"_{3,}", lines[i]):
+            cells = re.split(r"\s*\|\s*|_{3,}|\s+(?=Số\s*:)", lines[i])
+            lines[i] = "\n".join(c.strip() for c in cells if c.strip())
+    return "\n".join(lines)
 
 
 def clean_lines(text: str) -> list[str]:
@@ -233,8 +272,11 @@ def parse_header(lines: list[str]) -> Header:
     for i, line in enumerate(lines):
         if not header.number and (m := _NUMBER_LINE.match(line)):
             header.number = normalize_doc_number(m.group("number"))
-        if not header.issued_date and (m := _DATE_VI.search(line)) and "," in line[: m.start() + 1]:
-            header.issued_date = _iso_date(m.group(0))
+        if not header.issued_date:
+            # "Hà Nội, ngày 01" / "tháng 12 năm 2025": a date wrapped over two lines
+            dated = f"{line} {lines[i + 1]}" if re.search(r"ngày\s+\d{1,2}$", line) and i + 1 < len(lines) else line
+            if (m := _DATE_VI.search(dated)) and "," in dated[: m.start() + 1]:
+                header.issued_date = _iso_date(m.group(0))
         if not header.issuer:
             for key, name in _ISSUER_HEADERS.items():
                 if line == key or line.startswith(key + " ") or line == f"CỦA {key}":
@@ -258,6 +300,8 @@ def _title_after(lines: list[str], header: Header) -> str:
             break
         if m := re.match(r"^CỦA\s+(.+)$", line):
             header.issuer = _ISSUER_HEADERS.get(m.group(1).strip(), header.issuer)
+            continue
+        if line in parts:  # a title printed twice by the page ("CÁN BỘ, CÔNG CHỨC" / "CÁN BỘ, CÔNG CHỨC")
             continue
         parts.append(line)
     return sentence_case(" ".join(parts).strip(" :"))
@@ -349,6 +393,12 @@ def _drop_orphan_headings(draft: _Draft | None) -> None:
 
 def parse_body(lines: list[str], *, loose: bool) -> tuple[list[Article], list[str]]:
     """Articles in order; also the numbers skipped by the sequence (OCR lost a heading)."""
+    articles, gaps, _ = _parse_body(lines, loose=loose)
+    return articles, gaps
+
+
+def _parse_body(lines: list[str], *, loose: bool) -> tuple[list[Article], list[str], int]:
+    """parse_body, plus the index of the line where the normative text ended."""
     articles: list[Article] = []
     gaps: list[str] = []
     draft: _Draft | None = None
@@ -356,14 +406,17 @@ def parse_body(lines: list[str], *, loose: bool) -> tuple[list[Article], list[st
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _END.match(line):
+        if _is_end(line):
             break
         m = _ARTICLE.match(line)
         if m and _accept_article(m.group("num"), draft, gaps):
             if draft:
                 articles.append(_finish(draft, loose=loose))
             title = m.group("title")
-            draft = _Draft(m.group("num"), [title] if title else [], [], chapter, section, title_open=True)
+            untitled = title == _NO_TITLE
+            draft = _Draft(
+                m.group("num"), [title] if title and not untitled else [], [], chapter, section, title_open=not untitled
+            )
             i += 1
             continue
         if cm := _chapter(line):
@@ -382,7 +435,69 @@ def parse_body(lines: list[str], *, loose: bool) -> tuple[list[Article], list[st
         i += 1
     if draft:
         articles.append(_finish(draft, loose=loose))
+    return articles, gaps, i
+
+
+def _annexes(lines: list[str], *, loose: bool) -> tuple[list[Article], list[str]]:
+    """Articles of instruments issued with the document, after its signature ("QUY CHẾ" + "Ban hành kèm theo …").
+
+    Their numbering restarts at Điều 1, so each article number carries the instrument's code ("QC-5" is
+    Điều 5 of the Quy chế); appendices and forms (with "Điều 1–3" of a model decision) are not articles.
+    """
+    articles: list[Article] = []
+    gaps: list[str] = []
+    i = 0
+    while i < len(lines):
+        code = ANNEX_CODES.get(lines[i].strip(" :"))
+        basis = next((j for j in range(i + 1, min(i + 8, len(lines))) if _ANNEX_BASIS.match(lines[j])), None)
+        first = next((j for j in range(i + 1, len(lines)) if _ARTICLE.match(lines[j]) or _is_end(lines[j])), None)
+        if not code or basis is None or first is None or not _ARTICLE.match(lines[first]):
+            i += 1
+            continue
+        start = first
+        while start > basis + 1 and (
+            not lines[start - 1] or lines[start - 1].isupper() or _is_heading(lines[start - 1])
+        ):
+            start -= 1
+        found, missing, stop = _parse_body(lines[start:], loose=loose)
+        for art in found:
+            art.number = f"{code}-{art.number}"
+        articles += found
+        gaps += [f"{code}-{n}" for n in missing]
+        i = start + max(stop, 1)
     return articles, gaps
+
+
+_EFFECT = re.compile(
+    r"^(?:\d{1,2}\.\s+)?(?:Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư(?: liên tịch)?|Quyết định|Quy định|Chỉ thị)"
+    r" này có hiệu lực(?: thi hành)?(?: kể)? từ ngày (?P<when>ký|\d{1,2} tháng \d{1,2} năm \d{4})"
+)
+
+
+def stated_effective_date(articles: list[Article], issued_date: str) -> tuple[str, str]:
+    """The date the text itself says it takes effect ("… có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025",
+    "… có hiệu lực kể từ ngày ký" = its date of issue), and where it says so; ("", "") when it does not."""
+    for art in articles:
+        if "-" in art.number:  # an annexed instrument's own articles
+            continue
+        for para in art.text.split("\n"):
+            if m := _EFFECT.match(para):
+                when = issued_date if m.group("when") == "ký" else _iso_date("ngày " + m.group("when"))
+                if when:
+                    clause = re.match(r"(\d{1,2})\.", para)
+                    where = f"Khoản {clause.group(1)} Điều {art.number}" if clause else f"Điều {art.number}"
+                    return when, f"{where}: {m.group(0)}"
+    return "", ""
+
+
+def _issued_from_annex(text: str, number: str) -> str:
+    """The date of issue as an appendix or annexed instrument repeats it ("Kèm theo Nghị định số N ngày …")."""
+    for m in re.finditer(
+        r"[Kk]èm theo [^()]{0,40}?số\s*(?P<num>\S+?)\s*,?\s*(?P<date>ngày \d{1,2} tháng \d{1,2} năm \d{4})", text
+    ):
+        if normalize_doc_number(m.group("num").rstrip(",")) == number:
+            return _iso_date(m.group("date"))
+    return ""
 
 
 def _accept_article(num: str, draft: _Draft | None, gaps: list[str]) -> bool:
@@ -444,11 +559,13 @@ def parse_legal_text(text: str, *, source_name: str = "", number: str = "") -> D
     text = normalize_text(text)
     meta, text = split_front_matter(text)
     info, text = _info_block(text)
-    lines = clean_lines(text)
+    lines = clean_lines(prepare_markup(text))
     start = _split_preamble(lines)
     from_text = parse_header(lines[:start])
     from_meta = _header_from_meta(meta, info, source_name)
-    articles, gaps = parse_body(lines[start:], loose=True)
+    articles, gaps, stop = _parse_body(lines[start:], loose=True)
+    annexed, annex_gaps = _annexes(lines[start + stop :], loose=True)
+    articles, gaps = articles + annexed, gaps + annex_gaps
     if not articles:
         raise DocumentParseError("Không nhận ra điều khoản nào trong văn bản.")
     number = normalize_doc_number(number or from_meta.number) if (number or from_meta.number) else from_text.number
@@ -457,13 +574,19 @@ def parse_legal_text(text: str, *, source_name: str = "", number: str = "") -> D
     provenance = {"source_file": source_name} if source_name else {}
     if gaps:
         provenance["articles_not_found"] = ", ".join(gaps)
+    issued = from_meta.issued_date or from_text.issued_date or _issued_from_annex(text, number)
+    effective = from_meta.effective_date
+    if not effective:
+        effective, where = stated_effective_date(articles, issued)
+        if where:
+            provenance["effective_date_source"] = where
     return Document(
         number=number,
         doc_type=from_text.doc_type or from_meta.doc_type or doc_type_from_number(number),
         title=from_text.title or from_meta.title,
         issuer=from_meta.issuer or from_text.issuer or issuer_from_number(number),
-        issued_date=from_meta.issued_date or from_text.issued_date,
-        effective_date=from_meta.effective_date,
+        issued_date=issued,
+        effective_date=effective,
         status=from_meta.status,
         status_source=from_meta.status_source,
         completeness=Completeness.FULL,

@@ -17,7 +17,7 @@ POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
 _OCR_CONFUSABLE = {"c": "ego", "d": "đ", "đ": "d", "i": "l1", "l": "i1"}
 
 _CLAUSE = re.compile(r"^(?P<num>\d{1,3})(?P<suffix>[a-zđ]?)(?P<sep>[.,-])\s+\S")
-_POINT = re.compile(r"^(?P<letter>[a-zđ])\)\s*\S?")
+_POINT = re.compile(r"^(?P<letter>[a-zđ])(?:\)\s*\S?|\.\s+\S)")  # "a) …", also "a. …" (some texts)
 # Stray OCR punctuation in front of a marker: "._ 3. Hướng dẫn", "___a) Trong", "=1. Bảo đảm".
 _MARKER_NOISE = re.compile(r"^[\s._=`'~,:;*\-\u2014\u2013]+(?=(?:\d{1,3}[a-zđ]?[.,]|[a-zđ]\))\s*\S)")
 
@@ -29,8 +29,17 @@ def strip_marker_noise(line: str) -> str:
 def _next_letter(letter: str | None) -> str | None:
     if letter is None:
         return "a"
+    if letter == "f":  # a text lettering its points in the Latin alphabet (… e, f, g …)
+        return "g"
     idx = POINT_LETTERS.find(letter)
     return POINT_LETTERS[idx + 1] if 0 <= idx < len(POINT_LETTERS) - 1 else None
+
+
+def _latin_next(letter: str | None) -> str | None:
+    """The next letter in the Latin alphabet ("e" → "f"), which some texts use instead of the Vietnamese order."""
+    if letter is None or not ("a" <= letter < "z"):
+        return None
+    return chr(ord(letter) + 1)
 
 
 def _clause_number(line: str, previous: str | None, *, allow_loose: bool) -> str | None:
@@ -61,8 +70,11 @@ def _point_letter(line: str, previous: str | None, following: list[str]) -> str 
     for nxt in following:
         pm = _POINT.match(nxt)
         if pm:
-            return expected if pm.group("letter") == after else None
-    return None
+            if pm.group("letter") == after:
+                return expected
+            break
+    # Some texts letter their points in the Latin alphabet (d, e, f, g): the letter stands as printed.
+    return letter if letter == _latin_next(previous) else None
 
 
 def split_points(paragraphs: list[str]) -> list[Point]:

@@ -20,7 +20,7 @@ from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog
 from assistant.documents import DocumentRepository
-from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind
+from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.ingest import apply_overrides, parse_document
 from assistant.jobs.models import Upload
@@ -59,6 +59,35 @@ def summary(doc: Document, indexed: bool) -> dict[str, Any]:
         "articles": len(doc.articles),
         "indexed": indexed,
     }
+
+
+METADATA_LABELS = {"doc_type": "loại văn bản", "title": "trích yếu (tên văn bản)", "issuer": "cơ quan ban hành"}
+
+
+def missing_metadata(doc: Document) -> list[str]:
+    """One warning per missing field a citation or a reader needs."""
+    missing = [label for key, label in METADATA_LABELS.items() if not str(getattr(doc, key) or "").strip()]
+    if not missing:
+        return []
+    return [f"Chưa đọc được {', '.join(missing)} của văn bản; hãy điền trước khi xác nhận."]
+
+
+def citation_example(doc: Document) -> str:
+    """How the first article of the document will be cited in answers."""
+    first = doc.articles[0].number if doc.articles else "1"
+    return citation_label(doc, first) if doc.number else ""
+
+
+def citation_problem(doc: Document) -> str | None:
+    """Why citations of this document would read wrongly ("Điều 1 số 145-QĐ/TW"), or None."""
+    if not doc.doc_type.strip():
+        return (
+            f"Chưa có loại văn bản nên trích dẫn sẽ đọc sai («{citation_example(doc)}»); "
+            "hãy điền «Loại văn bản» (ví dụ: Quy định, Quyết định, Nghị định, Thông tư) rồi xác nhận lại."
+        )
+    if doc.doc_type == "Luật" and not doc.title.strip():
+        return "Luật cần có tên (trích yếu) để trích dẫn đọc đúng («Luật … số …»); hãy điền «Trích yếu»."
+    return None
 
 
 def structure(doc: Document) -> list[dict[str, Any]]:
@@ -148,7 +177,8 @@ class DocumentAdmin:
         elif any(d.number == doc.number for d in self.documents.list()):
             warnings.append(f"Văn bản số {doc.number} đã có trong kho; xác nhận sẽ thay thế bản hiện có.")
         if doc.status is DocStatus.UNKNOWN:
-            warnings.append("Chưa rõ hiệu lực; hãy điền 'status' khi xác nhận nếu biết.")
+            warnings.append("Chưa rõ hiệu lực; hãy chọn «Hiệu lực» khi xác nhận nếu biết.")
+        warnings += missing_metadata(doc)
         if not doc.articles:
             warnings.append("Không nhận ra điều khoản nào; văn bản này sẽ không được lập chỉ mục.")
         return {
@@ -156,6 +186,7 @@ class DocumentAdmin:
             "document": summary(doc, False),
             "structure": structure(doc),
             "warnings": warnings,
+            "citation_example": citation_example(doc),
         }
 
     def commit(self, p: Principal, upload_id: str, corrections: dict[str, Any] | None = None) -> JobView:
@@ -172,6 +203,8 @@ class DocumentAdmin:
             raise InvalidInput("Văn bản chưa có số hiệu; hãy điền 'number' trong phần hiệu chỉnh.")
         if not doc.articles:
             raise InvalidInput("Văn bản không có điều khoản nào đọc được; không thể thêm vào kho.")
+        if problem := citation_problem(doc):
+            raise InvalidInput(problem)
 
         def apply() -> None:
             self.documents.put(doc)
@@ -240,10 +273,29 @@ class DocumentAdmin:
         return job
 
     def delete(self, p: Principal, number: str) -> JobView:
+        """Withdraw a document: left out of this and every later build (until restored), its text kept."""
         self.scope.require_role(p, Role.ADMIN)
         doc = self.documents.get(number)
         job = self.runner.submit("delete", p.name, doc.number, before=lambda: self.documents.remove(doc.number))
-        self.audit.action(p, "document.delete", doc.number, {"job_id": job.id})
+        self.audit.action(p, "document.withdraw", doc.number, {"job_id": job.id})
+        return job
+
+    withdraw = delete
+
+    def withdrawn(self, p: Principal) -> list[dict[str, Any]]:
+        self.scope.require_role(p, Role.ADMIN)
+        return [summary(d, False) for d in self.documents.withdrawn()]
+
+    def restore(self, p: Principal, number: str) -> JobView:
+        """Bring a withdrawn document back into the builds and re-index."""
+        self.scope.require_role(p, Role.ADMIN)
+        doc = self.documents.get_withdrawn(number)
+
+        def apply() -> None:
+            self.documents.reinstate(doc.number)
+
+        job = self.runner.submit("restore", p.name, doc.number, before=apply)
+        self.audit.action(p, "document.restore", doc.number, {"job_id": job.id})
         return job
 
     def reindex(self, p: Principal) -> JobView:
@@ -252,15 +304,63 @@ class DocumentAdmin:
         self.audit.action(p, "index.reindex", "", {"job_id": job.id})
         return job
 
-    def rollback(self, p: Principal) -> str:
+    def rollback(self, p: Principal) -> dict[str, Any]:
+        """Serve the previous generation again AND make the document set match it, so that the next, unrelated
+        re-index does not bring back what was rolled back. Says exactly which documents that changes."""
         self.scope.require_role(p, Role.ADMIN)
         self.runner.require_idle()
+        generations = self.knowledge.generations
+        left = generations.current_id()
         try:
+            left_hashes = generations.manifest(left).doc_hashes if left else {}
             generation = self.knowledge.rollback()
         except IndexNotReady as e:  # nothing to go back to: a state conflict, not an outage
             raise Conflict(e.message) from e
-        self.audit.action(p, "index.rollback", generation)
-        return generation
+        target = generations.manifest(generation).doc_hashes
+        changes = self._match_documents(left_hashes, target)
+        self.audit.action(p, "index.rollback", generation, {"replaced": left, "changes": changes})
+        return {
+            "generation": generation,
+            "replaced": left,
+            "changes": changes,
+            "message": rollback_message(generation, changes),
+        }
+
+    def _match_documents(self, left: dict[str, str], target: dict[str, str]) -> list[dict[str, str]]:
+        changes: list[dict[str, str]] = []
+        for number in sorted(set(left) - set(target)):
+            try:
+                self.documents.remove(number)
+                changes.append({"number": number, "change": "withdrawn"})
+            except NotFound:
+                changes.append({"number": number, "change": "already_absent"})
+        for number in sorted(target):
+            if left.get(number) == target[number]:
+                continue
+            doc = self.documents.version(number, target[number])
+            if doc is None:
+                changes.append({"number": number, "change": "not_restorable"})
+                continue
+            self.documents.restore(doc)
+            changes.append({"number": number, "change": "restored" if number not in left else "reverted"})
+        return changes
+
+
+CHANGE_WORDS = {
+    "withdrawn": "rút khỏi kho (các lượt lập chỉ mục sau không đưa lại; có thể khôi phục ở mục «Văn bản đã rút»)",
+    "already_absent": "không còn trong kho",
+    "restored": "đưa trở lại kho",
+    "reverted": "trở về phiên bản trước",
+    "not_restorable": "không tìm thấy phiên bản cũ; giữ phiên bản hiện có cho các lượt lập chỉ mục sau",
+}
+
+
+def rollback_message(generation: str, changes: list[dict[str, str]]) -> str:
+    head = f"Đã quay lui: câu hỏi được trả lời bằng thế hệ chỉ mục {generation}."
+    if not changes:
+        return head + " Danh sách văn bản không thay đổi."
+    parts = [f"{c['number']}: {CHANGE_WORDS[c['change']]}" for c in changes]
+    return head + " Thay đổi văn bản: " + "; ".join(parts) + "."
 
 
 def _doc_json(doc: Document) -> dict[str, Any]:

@@ -11,7 +11,10 @@ from pydantic import ConfigDict
 
 
 class RegulationRetriever(BaseRetriever):
-    """Hybrid search over the serving generation; each result carries its legal citation."""
+    """Hybrid search over the serving generation; each result carries its legal citation.
+
+    `k` set on the retriever is the default; `invoke(query, k=1)` asks for another number of passages.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -19,8 +22,10 @@ class RegulationRetriever(BaseRetriever):
     k: int = 5
     documents: list[str] | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.knowledge.search(query, k=self.k, documents=self.documents)
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        hits = self.knowledge.search(query, k=k or self.k, documents=self.documents)
         return [
             LCDocument(
                 page_content=h.unit.text,

@@ -78,6 +78,41 @@ def test_eval_prints_metrics(env, tmp_path):
     assert out["by_kind"]["unanswerable"]["unanswerable_abstained"] == 1
 
 
+def test_eval_grades_answers_on_the_clause_level_format(env, tmp_path):
+    run("index", "build")
+    rows = [
+        {
+            "id": "c1",
+            "question": "Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?",
+            "kind": "direct",
+            "gold": [{"doc": "58/2010/QH12", "article": "33", "clause": None, "point": None}],
+            "answer_fact": "Hình thức đào tạo, bồi dưỡng",
+            "notes": "topic=law",
+        },
+        {
+            "id": "c2",
+            "question": "Sĩ quan quân đội cam kết phục vụ bao nhiêu năm",
+            "kind": "unanswerable",
+            "gold": [],
+            "answer_fact": None,
+            "notes": "topic=unanswerable/x",
+        },
+    ]
+    f = tmp_path / "answers.jsonl"
+    f.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    r = run("eval", str(f), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    s = out["summary"]
+    assert s["n"] == 2 and s["article_hit"] == 1.0 and s["abstention_on_unanswerable"] == 1.0
+    assert set(out["by_kind"]) == {"direct", "unanswerable"} and out["questions"][0]["quotes"]
+    table = run("eval", str(f)).stdout
+    assert table.splitlines()[0].split()[:4] == ["kind", "n", "fact", "lead"] and "unanswerable" in table
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(f.read_text(encoding="utf-8") + json.dumps({"question": "x", "relevant": []}) + "\n")
+    assert run("eval", str(mixed)).exit_code == 1
+
+
 def test_eval_with_bad_file_is_a_clear_error(env, tmp_path):
     f = tmp_path / "bad.jsonl"
     f.write_text("{not json\n", encoding="utf-8")

@@ -283,3 +283,57 @@ def test_date_forms(raw, expected):
 def test_bad_dates(raw):
     with pytest.raises(ValueError):
         parse_date(raw)
+
+
+# ----------------------------------------------------------------------------------------------- issue 13
+
+
+UNIT_HEADER = "Mã đơn vị,Tên đơn vị,Cấp đơn vị,Mã đơn vị cấp trên\n"
+
+
+def test_reparenting_the_province_under_its_own_school_is_refused(with_units):
+    report = run(with_units, UNIT_HEADER + "T,UBND tỉnh Thử,tỉnh,MN1\n")
+    assert not report.ok
+    assert report.messages == ["Dòng 2: đơn vị cấp tỉnh 'T' không thể trực thuộc đơn vị 'MN1'"]
+    with with_units() as s:
+        assert s.scalar(select(OrgUnit).where(OrgUnit.code == "T")).parent_id is None
+
+
+def test_a_two_unit_cycle_is_refused_with_a_row_error(with_units):
+    assert run(with_units, UNIT_HEADER + "A,Phòng A,phòng,SGD\nB,Phòng B,phòng,A\n").ok
+    report = run(with_units, UNIT_HEADER + "A,Phòng A,phòng,B\n")
+    assert not report.ok and len(report.messages) == 1
+    assert report.messages[0].startswith("Dòng 2: đơn vị cấp trên 'B' tạo thành vòng lặp")
+    in_file = run(with_units, UNIT_HEADER + "X,Phòng X,phòng,Y\nY,Phòng Y,phòng,X\n")
+    assert not in_file.ok and all("vòng lặp" in m for m in in_file.messages)
+    assert count(with_units, OrgUnit) == 5
+
+
+def test_a_units_file_without_the_parent_column_keeps_the_tree(with_units):
+    assert run(with_units, "Mã đơn vị,Tên đơn vị,Cấp đơn vị\nMN1,Trường Mầm non Thử (mới),đơn vị sự nghiệp\n").ok
+    with with_units() as s:
+        assert s.scalar(select(OrgUnit).where(OrgUnit.code == "MN1")).parent.code == "SGD"
+
+
+def test_scope_stays_narrow_even_if_a_cycle_reached_the_database(with_units):
+    from assistant.enrollment.repository import UnitTree
+
+    with with_units() as s, s.begin():  # bad data written behind the importer's back
+        units = {u.code: u for u in s.scalars(select(OrgUnit))}
+        units["T"].parent_id = units["MN1"].id
+    with with_units() as s:
+        tree = UnitTree.load(s)
+        assert tree.subtree("SGD") == [] and tree.subtree("T") == []
+        assert [u.code for u in tree.path(units["MN1"].id)][-1] == "MN1"  # terminates
+
+
+@pytest.mark.parametrize("hours", ["1e20", "1" * 400, "99999999999", "-5000000"])
+def test_out_of_range_numbers_are_row_errors(with_units, hours):
+    report = run(with_units, f"Mã khóa học,Tên khóa học,Loại khóa học,Số tiết\nK9,Khóa,CDNN,{hours}\n")
+    assert not report.ok and report.messages == [f"Dòng 2: số tiết '{hours}' không hợp lệ"]
+
+
+def test_huge_numbers_in_xlsx_cells_are_row_errors(with_units):
+    data = xlsx([["Mã khóa học", "Tên khóa học", "Loại khóa học", "Số tiết"], ["K9", "Khóa", "CDNN", 1e20]], 0)
+    report = run(with_units, data, "k.xlsx")
+    assert not report.ok and "số tiết" in report.messages[0]

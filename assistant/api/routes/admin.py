@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from assistant.accounts.models import Role
 from assistant.api.deps import Caller, Personal
-from assistant.api.schemas import JobOut, LoggedActionOut, LoggedAnswerOut, RollbackOut, errors
+from assistant.api.schemas import JobOut, LoggedActionOut, LoggedAnswerOut, RatedAnswerOut, RollbackOut, errors
 
 router = APIRouter(tags=["admin: index and audit"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
@@ -41,12 +41,16 @@ def rebuild(personal: Personal, caller: Caller, response: Response) -> dict[str,
 
 @router.post(
     "/admin/index/rollback",
-    summary="Quay lui về thế hệ chỉ mục trước (quản trị)",
+    summary="Quay lui về thế hệ chỉ mục trước và đưa danh sách văn bản về đúng thế hệ đó (quản trị)",
+    description=(
+        "Thế hệ trước phục vụ ngay; văn bản chỉ có trong thế hệ vừa bỏ được rút khỏi kho, văn bản đã đổi được trả về "
+        "phiên bản trước — nên lượt lập chỉ mục lại sau đó không đưa chúng trở lại. `changes` liệt kê từng thay đổi."
+    ),
     response_model=RollbackOut,
     responses=errors(401, 403, 409, 503),
 )
-def rollback(personal: Personal, caller: Caller) -> RollbackOut:
-    return RollbackOut(generation=personal.library.rollback(caller))
+def rollback(personal: Personal, caller: Caller) -> dict[str, Any]:
+    return personal.library.rollback(caller)
 
 
 @router.get(
@@ -84,6 +88,19 @@ def get_job(
 def unanswered(personal: Personal, caller: Caller, limit: Limit = 100) -> list[dict[str, Any]]:
     personal.scope.require_role(caller, Role.ADMIN)
     return [asdict(a) for a in personal.audit.unanswered(limit)]
+
+
+@router.get(
+    "/admin/feedback",
+    summary="Góp ý của người dùng, mỗi góp ý kèm câu trả lời được đánh giá (quản trị)",
+    description="Mới nhất trước; `helpful=false` chỉ lấy các góp ý «chưa đúng».",
+    response_model=list[RatedAnswerOut],
+    responses=errors(401, 403),
+)
+def feedback(
+    personal: Personal, caller: Caller, limit: Limit = 100, helpful: bool | None = None
+) -> list[dict[str, Any]]:
+    return [asdict(f) for f in personal.asking.feedback_list(caller, limit, helpful)]
 
 
 @router.get(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from assistant.api.deps import Caller, Personal
-from assistant.api.schemas import AskOut, AskRequest, FeedbackRequest, OkOut, errors
+from assistant.api.schemas import AskOut, AskRequest, FeedbackRequest, OkOut, OwnAnswerOut, errors
 from assistant.api.views import personal_answer
 
 router = APIRouter(tags=["ask"])
@@ -38,5 +38,24 @@ def ask(req: AskRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
     responses=errors(404, 422),
 )
 def feedback(req: FeedbackRequest, personal: Personal, caller: Caller) -> OkOut:
-    personal.audit.feedback(caller, req.trace_id, req.helpful, req.comment)
-    return OkOut(message="Cảm ơn anh/chị đã góp ý.")
+    changed = personal.asking.feedback(caller, req.trace_id, req.helpful, req.comment)
+    return OkOut(message="Đã cập nhật góp ý của anh/chị." if changed else "Cảm ơn anh/chị đã góp ý.")
+
+
+@router.get(
+    "/answers/{trace_id}",
+    summary="Một câu trả lời mình đã nhận: các điều khoản đã trích (người hỏi; bot cho người dùng của mình)",
+    description=(
+        "Chỉ người đã nhận câu trả lời (cùng tài khoản, hoặc bot cùng `X-Telegram-User-Id`) xem được; người khác "
+        "nhận 404. Nút «Xem toàn văn» của bot dùng mục này nên vẫn hoạt động sau khi bot khởi động lại."
+    ),
+    response_model=OwnAnswerOut,
+    responses=errors(404, 422),
+)
+def own_answer(
+    trace_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[\w-]+$")], personal: Personal, caller: Caller
+) -> OwnAnswerOut:
+    a = personal.asking.own_answer(caller, trace_id)
+    return OwnAnswerOut(
+        trace_id=a.trace_id, question=a.question, abstained=a.abstained, cited_unit_ids=a.cited_unit_ids
+    )

@@ -27,7 +27,7 @@ from assistant.enrollment.errors import ImportRejected
 from assistant.errors import InvalidInput
 
 router = APIRouter(tags=["cadres"])
-Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-CB0001"])]
+Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-0001"])]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-H1"])]
 MAX_IMPORT = 10 * 1024 * 1024
 REPORT_TYPES = {
@@ -140,8 +140,9 @@ def update_enrollment(
     personal: Personal,
     caller: Caller,
 ) -> dict[str, Any]:
-    e = personal.training.update_enrollment(caller, code, course_code, **req.model_dump())
-    personal.audit.action(caller, "enrollment.update", f"{e.cadre_code}/{e.course_code}", req.model_dump(mode="json"))
+    e = personal.training.update_enrollment(caller, code, course_code, req.model_dump(exclude_unset=True))
+    sent = req.model_dump(mode="json", exclude_unset=True)
+    personal.audit.action(caller, "enrollment.update", f"{e.cadre_code}/{e.course_code}", sent)
     return asdict(e)
 
 

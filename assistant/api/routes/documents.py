@@ -102,13 +102,38 @@ def patch_document(
 @admin.delete(
     "/admin/documents/{number:path}",
     summary="Rút văn bản khỏi kho và lập chỉ mục lại (quản trị)",
-    description=JOB_STARTED,
+    description=(
+        "Văn bản không còn trong các lượt lập chỉ mục sau (kể cả lượt lập lại toàn bộ) cho đến khi được khôi phục; "
+        "nội dung được giữ lại. " + JOB_STARTED
+    ),
     response_model=JobOut,
     status_code=202,
     responses=errors(401, 403, 404, 409),
 )
 def delete_document(number: Number, personal: Personal, caller: Caller, response: Response) -> dict[str, Any]:
     return _started(response, personal.library.delete(caller, number))
+
+
+@admin.get(
+    "/admin/withdrawn",
+    summary="Văn bản đã rút khỏi kho (quản trị)",
+    response_model=list[DocumentOut],
+    responses=errors(401, 403),
+)
+def withdrawn(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
+    return personal.library.withdrawn(caller)
+
+
+@admin.post(
+    "/admin/withdrawn/{number:path}/restore",
+    summary="Khôi phục văn bản đã rút và lập chỉ mục lại (quản trị)",
+    description=JOB_STARTED,
+    response_model=JobOut,
+    status_code=202,
+    responses=errors(401, 403, 404, 409),
+)
+def restore(number: Number, personal: Personal, caller: Caller, response: Response) -> dict[str, Any]:
+    return _started(response, personal.library.restore(caller, number))
 
 
 def _started(response: Response, job: Any) -> dict[str, Any]:

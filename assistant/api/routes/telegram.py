@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Path
 
 from assistant.api.deps import Caller, Personal
-from assistant.api.schemas import BindingOut, LinkCodeOut, LinkCodeRequest, OkOut, RedeemRequest, errors
+from assistant.api.schemas import BindingOut, LinkCodeOut, LinkCodeRequest, RedeemRequest, UnlinkOut, errors
 
 router = APIRouter(tags=["telegram"])
 
@@ -50,9 +50,11 @@ def redeem(req: RedeemRequest, personal: Personal, caller: Caller) -> dict[str, 
 @router.delete(
     "/telegram/links/{telegram_user_id}",
     summary="Hủy liên kết Telegram (bot hoặc quản trị)",
-    response_model=OkOut,
+    description="`unlinked` cho biết đã có liên kết để hủy hay chưa (hủy một liên kết không có không thay đổi gì).",
+    response_model=UnlinkOut,
     responses=errors(401, 403, 422),
 )
-def unlink(personal: Personal, caller: Caller, telegram_user_id: int = Path(..., ge=1, le=10**15)) -> OkOut:
-    personal.accounts.unlink(caller, str(telegram_user_id))
-    return OkOut(message="Đã hủy liên kết.")
+def unlink(personal: Personal, caller: Caller, telegram_user_id: int = Path(..., ge=1, le=10**15)) -> UnlinkOut:
+    if personal.accounts.unlink(caller, str(telegram_user_id)):
+        return UnlinkOut(unlinked=True, message="Đã hủy liên kết.")
+    return UnlinkOut(unlinked=False, message="Tài khoản Telegram này chưa liên kết với hồ sơ cán bộ nào.")
