@@ -293,8 +293,15 @@ def normalize_title_code(code: str | None) -> str:
     return re.sub(r"\s*\.\s*", ".", text)
 
 
+_FILLER = {"theo", "tieu", "chuan", "boi", "duong", "ve", "cua"}
+
+
 def _folded_name(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold_accents(text)).split())
+    """Accent-, case- and punctuation-free, with "CDNN" spelt out and filler words dropped, so that
+    "chứng chỉ CDNN giáo viên …" and "Chứng chỉ bồi dưỡng theo tiêu chuẩn CDNN giáo viên …" meet."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold_accents(text)).split()
+    words = [w for word in words for w in (["chuc", "danh", "nghe", "nghiep"] if word == "cdnn" else [word])]
+    return " ".join(w for w in words if w not in _FILLER)
 
 
 class RuleSet(_Strict):

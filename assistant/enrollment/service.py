@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from assistant.enrollment import exports
-from assistant.enrollment.engine import STATUS_LABELS, RequirementStatus, Status, evaluate
+from assistant.enrollment.engine import STATUS_LABELS, BasisJudge, RequirementStatus, Status, evaluate
 from assistant.enrollment.imports import SCHEMAS, ImportReport, import_bytes, template_headers
 from assistant.enrollment.models import Cadre, CadreKind, Enrollment, EnrollmentStatus
 from assistant.enrollment.repository import UnitTree, cadres_in_units, find_cadre, to_record
@@ -100,11 +100,17 @@ class CadreStatusReport:
 
 class EnrollmentService:
     def __init__(
-        self, session_factory: Callable[[], Session], rules: RuleSet, *, today: Callable[[], date] = date.today
+        self,
+        session_factory: Callable[[], Session],
+        rules: RuleSet,
+        *,
+        today: Callable[[], date] = date.today,
+        judge: BasisJudge | None = None,
     ) -> None:
         self._sessions = session_factory
         self.rules = rules
         self._today = today
+        self.judge = judge  # whether each rule's cited clauses are in the corpus and in force on the date
 
     def load_demo(self) -> ImportReport:
         """Load the synthetic demo province (idempotent) — DỮ LIỆU MẪU, không phải người thật."""
@@ -191,7 +197,7 @@ class EnrollmentService:
     # ------------------------------------------------------------------------------------------- internals
 
     def _report(self, cadre: Cadre, tree: UnitTree, as_of: date) -> CadreStatusReport:
-        statuses = evaluate(to_record(cadre, tree), as_of, self.rules)
+        statuses = evaluate(to_record(cadre, tree), as_of, self.rules, judge=self.judge)
         enrollments = sorted(
             (_enrollment(e) for e in cadre.enrollments), key=lambda e: (e.start_date or date.min, e.course_code)
         )

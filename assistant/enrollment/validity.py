@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from enum import StrEnum
 
-from assistant.domain import Document, DocStatus, RelationKind, unit_id
+from assistant.domain import Document, unit_id
 from assistant.enrollment.rules import LegalBasis, Rule, RuleSet
+from assistant.validity import Validity, ValidityBook
 
 
 class BasisState(StrEnum):
@@ -53,29 +55,30 @@ _AMENDED_BY = re.compile(
 )
 
 
-def _iso(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
+_STATES = {
+    Validity.IN_FORCE: BasisState.IN_FORCE,
+    Validity.NOT_YET: BasisState.NOT_YET,
+    Validity.REPEALED: BasisState.EXPIRED,
+    Validity.PARTLY_REPEALED: BasisState.UNCERTAIN,
+    Validity.UNCERTAIN: BasisState.UNCERTAIN,
+    Validity.UNKNOWN: BasisState.UNCERTAIN,
+}
 
 
-def document_state(doc: Document, as_of: date) -> tuple[BasisState, str]:
-    """Validity of a document on `as_of` from its metadata alone: effective date, stated status, relations."""
-    effective = _iso(doc.effective_date)
-    if effective and as_of < effective:
-        return BasisState.NOT_YET, f"có hiệu lực từ {effective:%d/%m/%Y}"
-    if doc.status is DocStatus.REPEALED:
-        return BasisState.EXPIRED, "văn bản đã hết hiệu lực"
-    for rel in doc.relations:
-        if rel.kind in (RelationKind.REPLACED_BY, RelationKind.REPEALED_BY):
-            verb = "thay thế" if rel.kind is RelationKind.REPLACED_BY else "bãi bỏ"
-            return BasisState.UNCERTAIN, f"văn bản được ghi nhận là bị {verb} bởi {rel.target}"
-    if doc.status is DocStatus.UNKNOWN:
-        return BasisState.UNCERTAIN, "kho chưa xác định được hiệu lực của văn bản"
-    if doc.status is DocStatus.NOT_YET:
-        return BasisState.NOT_YET, "văn bản chưa có hiệu lực"
-    return BasisState.IN_FORCE, ""
+def book_of(documents: Iterable[Document]) -> ValidityBook:
+    """The corpus's validity-as-of book over these documents' metadata (articles left out)."""
+    meta: dict[str, dict[str, Any]] = {}
+    for d in documents:
+        data = d.to_dict()
+        data.pop("articles", None)
+        meta[d.number] = data
+    return ValidityBook(meta)
+
+
+def document_state(book: ValidityBook, number: str, as_of: date) -> tuple[BasisState, str]:
+    """A document's validity on `as_of` (assistant.validity), as the state of a rule basis and its reason."""
+    v = book.of(number, as_of)
+    return _STATES[v.state], v.note or v.badge.lower()
 
 
 class RuleValidity:
@@ -83,6 +86,7 @@ class RuleValidity:
 
     def __init__(self, documents: Iterable[Document], verdict: DocumentVerdict | None = None) -> None:
         self._docs: dict[str, Document] = {d.number: d for d in documents}
+        self._book = book_of(self._docs.values())
         self._units: set[str] = set()
         self._article_notes: dict[str, str] = {}
         for d in self._docs.values():
@@ -117,7 +121,7 @@ class RuleValidity:
                 rule_id, basis.unit_id, basis.label, BasisState.MISSING, f"{basis.label}: không tìm thấy trong kho"
             )
         verdict = self._verdict(doc, as_of) if self._verdict else None
-        state, reason = verdict or document_state(doc, as_of)
+        state, reason = verdict or document_state(self._book, doc.number, as_of)
         if state is BasisState.IN_FORCE:
             amended = self._amended_elsewhere(basis)
             if amended:
