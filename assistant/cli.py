@@ -318,12 +318,16 @@ app.add_typer(demo_app, name="demo")
 
 @demo_app.command("load")
 @handles_errors
-def demo_load() -> None:
-    """Load the synthetic demo province and its demo accounts (idempotent) — DỮ LIỆU MẪU."""
+def demo_load(
+    as_of: Annotated[
+        str | None, typer.Option(help="Ngày làm mốc cho dữ liệu mẫu yyyy-mm-dd (mặc định hôm nay)")
+    ] = None,
+) -> None:
+    """Load the synthetic demo province, dated relative to today (or --as-of), and its demo accounts — DỮ LIỆU MẪU."""
     from assistant.accounts.demo import seed_demo_accounts
 
     personal = _personal()
-    report = personal.enrollment.load_demo()
+    report = personal.enrollment.load_demo(_date(as_of))
     console.print(f"Dữ liệu mẫu (không phải người thật): {report.summary()}")
     for a in seed_demo_accounts(personal.accounts, personal.enrollment):
         scope = a.unit_code or a.cadre_code or "toàn hệ thống"
@@ -360,10 +364,14 @@ def import_cmd(file: Path) -> None:
         for message in report.messages:
             console.print(f"[red]{message}[/red]")
         raise typer.Exit(1)
+    for message in report.warning_messages:
+        console.print(f"[yellow]Cảnh báo — {message}[/yellow]")
     console.print(report.summary())
 
 
-rules_app = typer.Typer(help="Quy tắc yêu cầu đào tạo, bồi dưỡng: danh sách, đối chiếu điều khoản, độ phủ.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Quy tắc yêu cầu đào tạo, bồi dưỡng: danh sách, đối chiếu điều khoản, độ phủ.", no_args_is_help=True
+)
 app.add_typer(rules_app, name="rules")
 
 
@@ -388,10 +396,20 @@ def rules_list(
     from assistant.enrollment.catalog import describe_condition
 
     catalog = _catalog()
-    rules = catalog.list(query, title_code)
+    rules = catalog.search(query, title_code)
     if as_json:
-        echo_json([{"id": r.id, "title": r.title, "title_codes": r.applies_to.title_codes, "citation": r.citation,
-                    "purpose": r.purpose} for r in rules])
+        echo_json(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "title_codes": r.applies_to.title_codes,
+                    "citation": r.citation,
+                    "purpose": r.purpose,
+                }
+                for r in rules
+            ]
+        )
         return
     for r in rules:
         checks = " | ".join(describe_condition(c, catalog.rules) for c in r.satisfied_by)
@@ -412,7 +430,9 @@ def rules_show(
     out = [f"Quy tắc {r.id}: {r.title}", r.summary]
     if r.note:
         out.append(f"Lưu ý: {r.note}")
-    out.append("Áp dụng: " + ", ".join(x for x in [", ".join(r.applies_to.kinds), ", ".join(r.applies_to.title_codes)] if x))
+    out.append(
+        "Áp dụng: " + ", ".join(x for x in [", ".join(r.applies_to.kinds), ", ".join(r.applies_to.title_codes)] if x)
+    )
     out.append("Đáp ứng khi có một trong: " + " | ".join(view.conditions))
     if view.deadlines:
         out.append("Hạn: " + " ; ".join(view.deadlines))
@@ -422,7 +442,10 @@ def rules_show(
         out.append("")
         out.append(f"── {c.label} [{c.role}] ({c.unit_id})")
         out.append(f"   Quy tắc trích: «{c.quote}»")
-        out.append("   Văn bản trong kho: " + (f"«{' '.join((c.corpus_text or '').split())}»" if c.corpus_text else "KHÔNG CÓ TRONG KHO"))
+        out.append(
+            "   Văn bản trong kho: "
+            + (f"«{' '.join((c.corpus_text or '').split())}»" if c.corpus_text else "KHÔNG CÓ TRONG KHO")
+        )
         out.append("   Đối chiếu: " + ("khớp nguyên văn" if c.found_verbatim else "KHÔNG KHỚP NGUYÊN VĂN"))
         if c.validity:
             out.append(f"   Hiệu lực: {c.validity}")
@@ -435,8 +458,9 @@ def rules_coverage(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     """Share of the corpus's title codes with a training standard that the rules cover."""
     cov = _catalog().coverage()
     if as_json:
-        echo_json({"codes": len(cov.codes), "covered": len(cov.covered), "ratio": round(cov.ratio, 4),
-                   "missing": cov.missing})
+        echo_json(
+            {"codes": len(cov.codes), "covered": len(cov.covered), "ratio": round(cov.ratio, 4), "missing": cov.missing}
+        )
         return
     sys.stdout.write(
         f"Mã chức danh có tiêu chuẩn trình độ đào tạo, bồi dưỡng trong kho: {len(cov.codes)}; có quy tắc: "
@@ -466,7 +490,9 @@ def rules_draft(out: Annotated[Path, typer.Option("--out", help="Thư mục ghi 
     for uid, reason, _ in report.skipped:
         console.print(f"cần soạn tay: {uid} — {reason}")
     rules = sum(len(f["rules"]) for f in report.files.values())
-    console.print(f"Đã ghi {len(written)} tệp, {rules} quy tắc nháp vào {out}; {len(report.skipped)} điểm cần soạn tay.")
+    console.print(
+        f"Đã ghi {len(written)} tệp, {rules} quy tắc nháp vào {out}; {len(report.skipped)} điểm cần soạn tay."
+    )
 
 
 def _date(text: str | None) -> date | None:

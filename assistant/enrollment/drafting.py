@@ -49,8 +49,13 @@ _LEVEL_WORDS: list[tuple[str, str]] = [
 _LEVEL_RANK = {"trung_cap": 0, "cao_dang": 1, "dai_hoc": 2, "thac_si": 3, "tien_si": 4}
 _LEVEL_RE = re.compile(r"(?<![\wđ])(" + "|".join(re.escape(w) for w, _ in _LEVEL_WORDS) + r")(?![\wđ])", re.I)
 _LEVEL_OF = dict(_LEVEL_WORDS)
-_LEVEL_NAME = {"trung_cap": "trung cấp", "cao_dang": "cao đẳng", "dai_hoc": "đại học", "thac_si": "thạc sĩ",
-               "tien_si": "tiến sĩ"}
+_LEVEL_NAME = {
+    "trung_cap": "trung cấp",
+    "cao_dang": "cao đẳng",
+    "dai_hoc": "đại học",
+    "thac_si": "thạc sĩ",
+    "tien_si": "tiến sĩ",
+}
 
 _CDNN_PHRASE = re.compile(
     r"^(?:hoàn thành chương trình )?bồi dưỡng (?:theo )?(?:tiêu chuẩn )?chức danh (?:nghề nghiệp )?(?P<fam>.+)$", re.I
@@ -79,6 +84,8 @@ def _slug(text: str, prefix: str) -> str:
 def title_name_of(article: Article) -> str:
     """'Thư viện viên hạng III - Mã số: V.10.02.06' → 'Thư viện viên hạng III'."""
     name = re.split(r"\s*[-–(]?\s*Mã số", article.title, maxsplit=1)[0]
+    name = TITLE_CODE.sub("", name)  # "Thẩm kế viên hạng I - V.04.02.04"
+    name = re.sub(r"(?<=[^\s(])hạng\b", " hạng", name)  # "… đại họchạng II" as the source glued it
     return " ".join(name.strip(" -–:;").split())
 
 
@@ -168,18 +175,20 @@ def classify_point(text: str) -> PointDraft:
         if "tiếng dân tộc" in t:
             d.note = "Hồ sơ chưa ghi chứng chỉ tiếng dân tộc thiểu số mà điểm này cho phép thay thế."
         return d
-    if (m := _LLCT.search(t)) and t.lower().lstrip().startswith(("có bằng tốt nghiệp", "sơ cấp", "trung cấp", "cao cấp")):
+    if (m := _LLCT.search(t)) and t.lower().lstrip().startswith(
+        ("có bằng tốt nghiệp", "sơ cấp", "trung cấp", "cao cấp")
+    ):
         lvl = {"sơ cấp": "so_cap", "trung cấp": "trung_cap", "cao cấp": "cao_cap"}[m["lvl"].lower()]
         d.conditions = [{"kind": "qualification", "field": "political_theory", "min_level": lvl}]
         d.topic, d.what = "lý luận chính trị", f"trình độ lý luận chính trị {m['lvl'].lower()}"
         return d
     if _DEGREE_START.match(t):
-        lvl = degree_level(t)
-        if lvl is None:
+        level = degree_level(t)
+        if level is None:
             d.skip = "không xác định được trình độ đào tạo"
             return d
-        d.conditions = [{"kind": "qualification", "field": "education_level", "min_level": lvl}]
-        d.topic, d.what = "trình độ đào tạo", f"bằng tốt nghiệp {_LEVEL_NAME[lvl]} trở lên"
+        d.conditions = [{"kind": "qualification", "field": "education_level", "min_level": level}]
+        d.topic, d.what = "trình độ đào tạo", f"bằng tốt nghiệp {_LEVEL_NAME[level]} trở lên"
         d.note = "Hệ thống chỉ kiểm tra cấp trình độ ghi trong hồ sơ; ngành, chuyên ngành do cán bộ tổ chức đối chiếu."
         return d
     d.skip = "cách diễn đạt chưa có mẫu điều kiện tương ứng"
@@ -194,7 +203,7 @@ _DEEMED = re.compile(
 
 def deemed_exemptions(doc: Document) -> list[dict[str, Any]]:
     """Transition clauses of `doc` that deem those appointed before it took effect to meet its standards."""
-    out = []
+    out: list[dict[str, Any]] = []
     effective = date.fromisoformat(doc.effective_date[:10]) if doc.effective_date else None
     if effective is None:
         return out
@@ -202,12 +211,14 @@ def deemed_exemptions(doc: Document) -> list[dict[str, Any]]:
         for clause in art.clauses:
             body = " ".join(clause.text.split())
             if m := _DEEMED.search(body):
-                out.append({
-                    "when": "appointed_before",
-                    "before": effective,
-                    "effect": "met",
-                    "legal_basis": [_basis(doc, art, clause.number, None, m.group(0))],
-                })
+                out.append(
+                    {
+                        "when": "appointed_before",
+                        "before": effective,
+                        "effect": "met",
+                        "legal_basis": [_basis(doc, art, clause.number, None, m.group(0))],
+                    }
+                )
     return out
 
 
@@ -235,7 +246,7 @@ class DraftReport:
     def yaml_text(self, slug: str) -> str:
         header = (
             "# Rule drafts generated from the corpus structure by `assistant rules draft`, then reviewed.\n"
-            "# Each quote is the verbatim point of the title's \"Tiêu chuẩn về trình độ đào tạo, bồi dưỡng\" clause;\n"
+            '# Each quote is the verbatim point of the title\'s "Tiêu chuẩn về trình độ đào tạo, bồi dưỡng" clause;\n'
             "# tests/unit/test_rule_quotes.py checks every one against corpus/documents.\n"
         )
         return header + yaml.safe_dump(self.files[slug], allow_unicode=True, sort_keys=False, width=120)

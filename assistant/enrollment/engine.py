@@ -123,8 +123,12 @@ class CadreRecord:
         """Title history oldest first, ending with the current title (added when the history lacks it)."""
         spells = sorted(self.title_history, key=lambda t: t.since)
         current = normalize_title_code(self.title_code)
-        if current and self.title_appointed_on and not any(
-            normalize_title_code(t.title_code) == current and t.since == self.title_appointed_on for t in spells
+        if (
+            current
+            and self.title_appointed_on
+            and not any(
+                normalize_title_code(t.title_code) == current and t.since == self.title_appointed_on for t in spells
+            )
         ):
             spells.append(TitleSpell(current, self.title_appointed_on, TitleChange.APPOINTMENT, self.title_name or ""))
             spells.sort(key=lambda t: t.since)
@@ -335,12 +339,12 @@ def _held_certificates(cadre: CadreRecord, names: RuleSet | None) -> list[Certif
         held.append(replace(c, cert_type=code))
     recorded = {(c.cert_type, c.number) for c in held if c.number} | {(c.cert_type, c.issued_on) for c in held}
     for e in cadre.enrollments:
-        code = _canonical(e.certificate_type, names)
-        if e.status is EnrollmentStatus.COMPLETED and code and e.finished_on:
-            if (code, e.certificate_number) in recorded or (code, e.finished_on) in recorded:
+        awarded = _canonical(e.certificate_type, names)
+        if e.status is EnrollmentStatus.COMPLETED and awarded and e.finished_on:
+            if (awarded, e.certificate_number) in recorded or (awarded, e.finished_on) in recorded:
                 continue
-            recorded.add((code, e.finished_on))
-            held.append(CertificateRecord(code, e.finished_on, e.certificate_number or "", e.course_name))
+            recorded.add((awarded, e.finished_on))
+            held.append(CertificateRecord(awarded, e.finished_on, e.certificate_number or "", e.course_name))
     return held
 
 
@@ -402,9 +406,26 @@ def _match_course(cond: CourseCond, cadre: CadreRecord, as_of: date, names: Rule
         if wanted and _canonical(e.certificate_type, names) not in wanted:
             continue
         if e.status is EnrollmentStatus.COMPLETED and e.finished_on and e.finished_on <= as_of:
+            since = _anchor_date(cond.after, cadre) if cond.after else None
+            if cond.after is not None and since is not None and e.finished_on < since:
+                m.context.append(
+                    Evidence(
+                        "enrollment",
+                        e.course_code,
+                        f"Hoàn thành: {e.course_name} ({e.finished_on:%d/%m/%Y}, trước {_ANCHOR_LABELS[cond.after]})",
+                        e.finished_on,
+                        False,
+                    )
+                )
+                continue
             m.met = True
             m.evidence.append(
-                Evidence("enrollment", e.course_code, f"Hoàn thành: {e.course_name} ({e.finished_on:%d/%m/%Y})", e.finished_on)
+                Evidence(
+                    "enrollment",
+                    e.course_code,
+                    f"Hoàn thành: {e.course_name} ({e.finished_on:%d/%m/%Y})",
+                    e.finished_on,
+                )
             )
         elif (pending := _pending(e, as_of)) is not None:
             m.active = m.active or _is_running(e, as_of)
@@ -527,7 +548,7 @@ def _match_commitments(cadre: CadreRecord, as_of: date) -> _Match:
     m = _Match()
     running = [c for c in cadre.commitments if c.end_date > as_of]
     for c in sorted(cadre.commitments, key=lambda c: c.start_date):
-        cost = f", chi phí {c.cost:,} đồng".replace(",", ".") if c.cost else ""
+        cost = ", chi phí " + f"{c.cost:,}".replace(",", ".") + " đồng" if c.cost else ""
         label = f"Cam kết phục vụ {c.service_years} năm từ {c.start_date:%d/%m/%Y} đến {c.end_date:%d/%m/%Y}{cost}"
         m.evidence.append(Evidence("commitment", c.course_code or "", label, c.start_date, c.end_date <= as_of))
     m.met = not running
@@ -683,8 +704,9 @@ def evaluate_rule(
     if not notes:
         return result
     status, detail = result.status, result.detail
-    if status is Status.OVERDUE and state in ("expired", "uncertain", "not_yet", "missing"):
-        # a basis not plainly in force cannot make anyone overdue: the gap is shown, the deadline is not enforced
+    if status is Status.OVERDUE and state in ("expired", "not_yet", "missing"):
+        # a basis no longer (or not yet) in force, or absent, cannot make anyone overdue: the gap is shown, the
+        # deadline is not enforced; an uncertain one keeps the status and says so
         status = Status.MISSING
         detail = detail.replace("đã quá hạn", "hạn theo căn cứ là")
     return replace(result, status=status, detail=detail, basis_notes=notes, basis_state=state)
@@ -706,12 +728,12 @@ def _evaluate_rule(rule: Rule, cadre: CadreRecord, as_of: date, names: RuleSet |
             if ex.confirm:
                 pointed.append(f"có thể không phải đáp ứng nếu {ex.confirm} (căn cứ {ex.citation})")
                 continue
-            evidence = [fact] if fact else []
+            facts = [fact] if fact else []
             if ex.effect == "met":
                 detail = f"được xác định là đáp ứng theo {ex.legal_basis[0].label}"
-                return _status(rule, Status.MET, None, evidence, detail, exemptions=[ex])
+                return _status(rule, Status.MET, None, facts, detail, exemptions=[ex])
             detail = f"không yêu cầu theo {ex.legal_basis[0].label}"
-            return _status(rule, Status.EXEMPT, None, evidence, detail, exemptions=[ex])
+            return _status(rule, Status.EXEMPT, None, facts, detail, exemptions=[ex])
         match.notes += pointed
     status, due, detail = _decide(rule, match, due, as_of)
     if match.progress:

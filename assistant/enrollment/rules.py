@@ -105,6 +105,8 @@ class CourseCond(_Strict):
     kind: Literal["course"]
     course_types: list[CourseType] = Field(min_length=1)
     certificate_types: list[str] = []  # if given, the course must award one of these
+    # completed on or after this date of the record (e.g. "sau khi bổ nhiệm": after the appointment)
+    after: Literal["recruitment", "title_appointment", "position_appointment"] | None = None
 
 
 class QualificationCond(_Strict):
@@ -330,7 +332,9 @@ class RuleSet(_Strict):
             raise ValueError(f"mã quy tắc trùng nhau: {', '.join(dupes)}")
         unknown = sorted({t for r in self.rules for t in _cert_types(r.satisfied_by)} - set(self.certificate_types))
         if unknown:
-            raise ValueError(f"loại chứng chỉ được dùng nhưng chưa khai báo trong certificate_types: {', '.join(unknown)}")
+            raise ValueError(
+                f"loại chứng chỉ được dùng nhưng chưa khai báo trong certificate_types: {', '.join(unknown)}"
+            )
         return self
 
     def certificate_name(self, code: str) -> str:
@@ -488,7 +492,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
             merged["titles"].setdefault(code, name)  # the first file naming a code gives its name
         for rule in one.rules:
             if rule.id in origin:
-                raise RulesInvalid(f"Tệp quy tắc {file.name}: quy tắc \"{rule.id}\" trùng mã với {origin[rule.id]}.")
+                raise RulesInvalid(f'Tệp quy tắc {file.name}: quy tắc "{rule.id}" trùng mã với {origin[rule.id]}.')
             origin[rule.id] = file.name
         merged["rules"].extend(r.model_dump(exclude_defaults=True) for r in one.rules)
     return _validate(merged, str(path.name))

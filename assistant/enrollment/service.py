@@ -112,12 +112,13 @@ class EnrollmentService:
         self._today = today
         self.judge = judge  # whether each rule's cited clauses are in the corpus and in force on the date
 
-    def load_demo(self) -> ImportReport:
-        """Load the synthetic demo province (idempotent) — DỮ LIỆU MẪU, không phải người thật."""
+    def load_demo(self, as_of: date | None = None) -> ImportReport:
+        """Load the synthetic demo province dated relative to `as_of` (today by default), idempotent for one date —
+        DỮ LIỆU MẪU, không phải người thật."""
         from assistant.enrollment.demo import load_demo
 
         with self._sessions() as session:
-            return load_demo(session)
+            return load_demo(session, as_of=as_of or self._today())
 
     # ------------------------------------------------------------------------------------------- people
 
@@ -157,7 +158,7 @@ class EnrollmentService:
 
     def import_file(self, data: bytes, filename: str, kind: str | None = None) -> ImportReport:
         with self._sessions() as session:
-            return import_bytes(session, data, filename, kind)
+            return import_bytes(session, data, filename, kind, vocabulary=self.rules)
 
     def import_template(self, kind: str) -> bytes:
         """Blank XLSX with the Vietnamese headers the importer expects for `kind` (see imports.SCHEMAS)."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 from assistant.domain import Document, unit_id
 from assistant.enrollment.rules import LegalBasis, Rule, RuleSet
@@ -51,7 +51,8 @@ class BasisNote:
 DocumentVerdict = Callable[[Document, date], tuple[BasisState, str] | None]
 
 _AMENDED_BY = re.compile(
-    r"(?:sửa đổi|bổ sung|bãi bỏ)[^()]*?bởi (?P<art>Điều \d+[a-z]?) (?P<type>[^\s]+(?: [^\s]+)*?) số (?P<doc>\d+/\d{4}/[^\s,)]+)"
+    r"(?:sửa đổi|bổ sung|bãi bỏ)[^()]*?bởi (?P<art>Điều \d+[a-z]?) (?P<type>[^\s]+(?: [^\s]+)*?) "
+    r"số (?P<doc>\d+/\d{4}/[^\s,)]+)"
 )
 
 
@@ -127,9 +128,7 @@ class RuleValidity:
             if amended:
                 return BasisNote(rule_id, basis.unit_id, basis.label, BasisState.UNCERTAIN, amended)
             return None
-        return BasisNote(
-            rule_id, basis.unit_id, basis.label, state, f"{basis.label}: {STATE_LABELS[state]} ({reason})"
-        )
+        return BasisNote(rule_id, basis.unit_id, basis.label, state, f"{basis.label}: {STATE_LABELS[state]} ({reason})")
 
     def _amended_elsewhere(self, basis: LegalBasis) -> str:
         """An article the corpus marks as amended by a text it does not hold cannot be confirmed word for word."""

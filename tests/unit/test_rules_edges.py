@@ -40,7 +40,9 @@ def status_of(c: CadreRecord, on: date, rule_id: str, rules=SEED, **kw: object):
     return found[0]
 
 
-def course(status: EnrollmentStatus, end: date | None, cert: str = "cdnn_gvmn_h3", code: str = "K1") -> EnrollmentRecord:
+def course(
+    status: EnrollmentStatus, end: date | None, cert: str = "cdnn_gvmn_h3", code: str = "K1"
+) -> EnrollmentRecord:
     start = date(end.year - 1, end.month, 1) if end else None
     return EnrollmentRecord(code, f"Lớp {code}", CDNN, status, cert, start_date=start, end_date=end)
 
@@ -81,16 +83,25 @@ def test_a_registered_course_yet_to_end_is_in_progress():
 
 def test_a_certificate_recorded_and_awarded_by_a_course_is_listed_once():
     done = EnrollmentRecord(
-        "K9", "Lớp K9", CDNN, EnrollmentStatus.COMPLETED, "cdnn_gvmn_h3", completed_on=date(2024, 3, 1),
+        "K9",
+        "Lớp K9",
+        CDNN,
+        EnrollmentStatus.COMPLETED,
+        "cdnn_gvmn_h3",
+        completed_on=date(2024, 3, 1),
         certificate_number="CC-9",
     )
     recorded = CertificateRecord("cdnn_gvmn_h3", date(2024, 3, 1), "CC-9")
-    s = status_of(person("V.07.02.26", certificates=(recorded,), enrollments=(done,)), date(2025, 1, 1),
-                  "gvmn-h3-chung-chi-cdnn")
+    s = status_of(
+        person("V.07.02.26", certificates=(recorded,), enrollments=(done,)), date(2025, 1, 1), "gvmn-h3-chung-chi-cdnn"
+    )
     assert s.status is Status.MET and len(s.evidence) == 1
     untyped_number = replace(recorded, number="")
-    s2 = status_of(person("V.07.02.26", certificates=(untyped_number,), enrollments=(done,)), date(2025, 1, 1),
-                   "gvmn-h3-chung-chi-cdnn")
+    s2 = status_of(
+        person("V.07.02.26", certificates=(untyped_number,), enrollments=(done,)),
+        date(2025, 1, 1),
+        "gvmn-h3-chung-chi-cdnn",
+    )
     assert len(s2.evidence) == 1
 
 
@@ -157,9 +168,13 @@ def test_a_teacher_who_moved_title_needs_no_certificate_but_one_promoted_does():
 
 
 def test_the_health_transition_is_pointed_out_not_assumed():
-    s = status_of(person("V.08.05.12", title_appointed_on=date(2022, 6, 9)), date(2025, 1, 1), "dieu-duong-h3-chung-chi")
+    s = status_of(
+        person("V.08.05.12", title_appointed_on=date(2022, 6, 9)), date(2025, 1, 1), "dieu-duong-h3-chung-chi"
+    )
     assert s.status is Status.MISSING and "có thể không phải đáp ứng" in s.detail
-    later = status_of(person("V.08.05.12", title_appointed_on=date(2022, 6, 10)), date(2025, 1, 1), "dieu-duong-h3-chung-chi")
+    later = status_of(
+        person("V.08.05.12", title_appointed_on=date(2022, 6, 10)), date(2025, 1, 1), "dieu-duong-h3-chung-chi"
+    )
     assert "có thể không phải đáp ứng" not in later.detail
 
 
@@ -207,7 +222,9 @@ def test_management_rule_sets_no_deadline():
 def test_a_rule_whose_law_lapsed_says_so_on_the_status_and_cannot_be_overdue():
     judge = CorpusValidity.of_directories(CORPUS)
     c = person(
-        "V.07.03.28", position="Hiệu trưởng", position_appointed_on=date(2020, 1, 1),
+        "V.07.03.28",
+        position="Hiệu trưởng",
+        position_appointed_on=date(2020, 1, 1),
         recruited_on=date(2023, 6, 1),
     )
     rid = "vien-chuc-quan-ly-boi-duong-truoc-bo-nhiem"
@@ -215,11 +232,26 @@ def test_a_rule_whose_law_lapsed_says_so_on_the_status_and_cannot_be_overdue():
     assert before.basis_notes == () and before.basis_state == "in_force"
     after = status_of(c, date(2026, 7, 1), rid, judge=judge)
     assert after.basis_state == "expired" and "căn cứ đã hết hiệu lực" in after.basis_notes[0]
-    # 115/2020/NĐ-CP is only reported replaced: uncertain, and a deadline drawn from it is not enforced
+    # 115/2020/NĐ-CP is only reported replaced: uncertain — the status keeps its deadline and says so
     teacher = person("V.07.02.26", recruited_on=date(2023, 6, 1))
     s = status_of(teacher, date(2026, 12, 1), "gvmn-h3-chung-chi-cdnn", judge=judge)
-    assert s.basis_state == "uncertain" and s.status is Status.MISSING and "chưa rõ hiệu lực" in s.basis_notes[0]
-    assert status_of(teacher, date(2026, 6, 1), "gvmn-h3-chung-chi-cdnn", judge=judge).status is Status.OVERDUE
+    assert s.basis_state == "uncertain" and s.status is Status.OVERDUE and "chưa rõ hiệu lực" in s.basis_notes[0]
+    assert status_of(teacher, date(2026, 6, 1), "gvmn-h3-chung-chi-cdnn", judge=judge).basis_notes == ()
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shipped corpus not built")
+def test_a_lapsed_basis_cannot_make_anyone_overdue():
+    from assistant.enrollment.rules import Deadline
+
+    judge = CorpusValidity.of_directories(CORPUS)
+    rule = SEED.by_id("vien-chuc-quan-ly-boi-duong-truoc-bo-nhiem")
+    assert rule is not None
+    dated = rule.model_copy(update={"deadline": Deadline(anchor="position_appointment", months=6)})
+    c = person("V.07.03.28", position="Hiệu trưởng", position_appointed_on=date(2020, 1, 1))
+    in_force = evaluate(c, date(2026, 6, 30), [dated], judge=judge)[0]
+    assert in_force.status is Status.OVERDUE
+    lapsed = evaluate(c, date(2026, 7, 1), [dated], judge=judge)[0]
+    assert lapsed.status is Status.MISSING and lapsed.basis_state == "expired"
 
 
 def test_a_cited_document_missing_from_the_corpus_is_reported():
@@ -250,10 +282,12 @@ HEAD = "certificate_types: {cc_thu: Chứng chỉ thử}\nrules:\n"
 
 
 def test_rules_errors_name_the_file_the_rule_and_the_field_in_vietnamese(tmp_path: Path):
-    bad = write(tmp_path, "a.yaml", HEAD + RULE.format(id="qt-mot").replace("title_codes: [V.07.02.26]", "title_codes: V.07"))
+    bad = write(
+        tmp_path, "a.yaml", HEAD + RULE.format(id="qt-mot").replace("title_codes: [V.07.02.26]", "title_codes: V.07")
+    )
     with pytest.raises(RulesInvalid) as e:
         load_rules(bad)
-    assert 'a.yaml' in e.value.message and 'quy tắc "qt-mot"' in e.value.message
+    assert "a.yaml" in e.value.message and 'quy tắc "qt-mot"' in e.value.message
     assert "applies_to.title_codes" in e.value.message and "phải là danh sách" in e.value.message
     deadline = HEAD + RULE.format(id="qt-hai") + "    deadline: {anchor: fixed}\n"
     with pytest.raises(RulesInvalid, match="hạn cố định"):
@@ -264,7 +298,9 @@ def test_rules_errors_name_the_file_the_rule_and_the_field_in_vietnamese(tmp_pat
     with pytest.raises(RulesInvalid, match=r"d.yaml sai cú pháp YAML \(dòng \d+, cột \d+\)"):
         load_rules(write(tmp_path, "d.yaml", "rules:\n  - id: [x\n"))
     with pytest.raises(RulesInvalid, match=r"trường satisfied_by\[1\]: loại điều kiện \(kind\) không hợp lệ"):
-        load_rules(write(tmp_path, "e.yaml", HEAD + RULE.format(id="qt-bon").replace("kind: certificate", "kind: bang")))
+        load_rules(
+            write(tmp_path, "e.yaml", HEAD + RULE.format(id="qt-bon").replace("kind: certificate", "kind: bang"))
+        )
 
 
 def test_a_rules_directory_is_merged_and_duplicates_across_files_are_named(tmp_path: Path):

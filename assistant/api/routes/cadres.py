@@ -148,7 +148,7 @@ def update_enrollment(
 
 @router.post(
     "/imports",
-    summary="Nhập bảng tính (đơn vị, cán bộ, khóa học, ghi danh, chứng chỉ) — quản trị",
+    summary="Nhập bảng tính (đơn vị, cán bộ, khóa học, ghi danh, chứng chỉ, cam kết) — quản trị",
     description=(
         "CSV hoặc XLSX, tối đa 10 MB. Mọi dòng được kiểm tra trước; chỉ cần một dòng lỗi là không nhập dòng nào, "
         "và lỗi từng dòng được liệt kê (mã `import_rejected`)."
@@ -160,7 +160,9 @@ async def import_file(
     personal: Personal,
     caller: Caller,
     file: Annotated[UploadFile, File(description="Tệp .csv hoặc .xlsx")],
-    kind: Annotated[Literal["units", "cadres", "courses", "enrollments", "certificates"] | None, Form()] = None,
+    kind: Annotated[
+        Literal["units", "cadres", "courses", "enrollments", "certificates", "commitments"] | None, Form()
+    ] = None,
 ) -> dict[str, Any]:
     personal.scope.require_role(caller, Role.ADMIN)
     data = await file.read(MAX_IMPORT + 1)
@@ -170,7 +172,13 @@ async def import_file(
     personal.audit.action(caller, "import", file.filename or "", {"summary": report.summary(), "ok": report.ok})
     if not report.ok:
         raise ImportRejected(report.summary(), detail=report.messages[:200])
-    return {**asdict(report), "ok": True, "summary": report.summary(), "errors": []}
+    return {
+        **asdict(report),
+        "ok": True,
+        "summary": report.summary(),
+        "errors": [],
+        "warnings": report.warning_messages,
+    }
 
 
 @router.get(
