@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install dev run index test bench lint clean-index browser bot demo
+.PHONY: install dev run index test bench lint clean-index browser bot demo telegram-test-api
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,16 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-test: dev browser
+## The third-party Bot API emulator of the bot's e2e suite (npm `telegram-test-api`, pinned by its lock file).
+TTAPI := tests/e2e/telegram_test_api
+$(TTAPI)/node_modules/.package-lock.json: $(TTAPI)/package-lock.json $(TTAPI)/package.json
+	@command -v npm >/dev/null || { echo "npm (Node 18+) is needed for the telegram-test-api e2e suite"; exit 1; }
+	cd $(TTAPI) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+telegram-test-api: $(TTAPI)/node_modules/.package-lock.json
+
+test: dev browser telegram-test-api
 	$(BIN)/pytest -q
 
 ## Benchmarks print numbers; they are not tests. See bench/README.md.

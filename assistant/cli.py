@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.config import Settings
+from assistant.enrollment.errors import ImportRejected
 from assistant.errors import AssistantError, InvalidInput
 from assistant.services import PersonalServices, Services, build_services
 
@@ -42,6 +43,12 @@ def handles_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except AssistantError as e:
             console.print(f"[red]Lỗi:[/red] {e.message}")
+            raise typer.Exit(1) from e
+        except OSError as e:  # disk full, read-only directory, missing file: one sentence, no traceback
+            from assistant.errors import storage_message
+
+            where = f" ({e.filename})" if e.filename else ""
+            console.print(f"[red]Lỗi:[/red] {storage_message(e, 'hoàn tất lệnh')}{where}")
             raise typer.Exit(1) from e
 
     return wrapper  # type: ignore[return-value]
@@ -150,22 +157,32 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     doc: Annotated[list[str] | None, typer.Option(help="Chỉ tìm trong văn bản số … (lặp lại được)")] = None,
     cadre: Annotated[str | None, typer.Option(help="Mã cán bộ: kèm tình trạng đào tạo của người này")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Hiệu lực tính tại ngày (YYYY-MM-DD hoặc DD/MM/YYYY; mặc định: hôm nay)"),
+    ] = None,
 ) -> None:
-    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status)."""
-    from assistant.presenters import answer_to_dict
+    """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status).
 
-    if cadre is None:
-        timed = services().knowledge.ask(question, documents=doc)
-        sys.stdout.write(
-            (json.dumps(answer_to_dict(timed), ensure_ascii=False, indent=1) if as_json else timed.answer.text) + "\n"
-        )
-        return
-    result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre)
+    --json prints the body POST /api/v1/ask returns, field for field."""
+    from assistant.services.asking import PersonalAnswer
+    from assistant.services.views import personal_answer
+    from assistant.validity import parse_as_of
+
+    when = parse_as_of(as_of)
+    if cadre is None:  # the regulation alone needs no database
+        result = PersonalAnswer(services().knowledge.ask(question, documents=doc, as_of=when))
+    else:
+        result = _personal().asking.ask(OPERATOR, question, documents=doc, cadre_code=cadre, as_of=when)
     if as_json:
-        echo_json({**answer_to_dict(result.timed), "cadre": result.cadre_code, "statuses": result.statuses})
+        echo_json(personal_answer(result))
         return
     sys.stdout.write(result.timed.answer.text + "\n")
-    if result.status_summary:
+    if result.personal:
+        from assistant.reporting.personal import dict_to_text
+
+        sys.stdout.write("\n" + dict_to_text(result.personal) + "\n")
+    elif result.status_summary:
         sys.stdout.write("\n" + result.status_summary + "\n")
 
 
@@ -175,6 +192,9 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Số tiến trình API (cùng cơ sở dữ liệu).")] = 1,
+    first_run: Annotated[
+        bool, typer.Option(help="Lần chạy đầu: cho phép tạo cơ sở dữ liệu SQLite trống nếu chưa có")
+    ] = False,
 ) -> None:
     """Start the HTTP API; with --workers N, N processes share the port (migrations run once, before them)."""
     import uvicorn
@@ -182,6 +202,8 @@ def serve(
     from assistant.api.app import create_app
 
     svc = services()
+    if svc.personal is not None and not first_run:
+        svc.personal.require_database()
     if workers == 1:
         uvicorn.run(create_app(svc), host=host, port=port)
         return
@@ -206,7 +228,7 @@ def db_upgrade() -> None:
 def eval_cmd(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Evaluate on gold questions: articles (retrieval, abstention) or clauses (the answers themselves)."""
     from assistant.answer.grading import is_clause_level
-    from assistant.evaluation import evaluate, evaluate_answers, load_questions
+    from assistant.services.evaluation import evaluate, evaluate_answers, load_questions
 
     rows = load_questions(file)
     svc = services()
@@ -284,8 +306,8 @@ def users_create(
     ] = "",
 ) -> None:
     """Create a user account (the password is asked for when not given)."""
-    user = _personal().accounts.create_user(
-        username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
+    user = _personal().access.create_user(
+        OPERATOR, username, password, role, unit_code=unit, cadre_code=cadre, full_name=full_name
     )
     console.print(f"Đã tạo tài khoản {user.username} ({user.role.value}).")
 
@@ -294,7 +316,7 @@ def users_create(
 @handles_errors
 def users_api_key(name: Annotated[str, typer.Argument(help="Tên dịch vụ, ví dụ telegram-bot")]) -> None:
     """Create an API key for a service (printed once; only its hash is stored)."""
-    sys.stdout.write(_personal().accounts.create_api_key(name) + "\n")
+    sys.stdout.write(_personal().access.create_api_key(OPERATOR, name) + "\n")
 
 
 @users_app.command("seed-demo")
@@ -342,13 +364,19 @@ def status(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A cadre's training requirements: met, in progress, missing or overdue, each with its legal basis."""
-    from assistant.presenters import status_report_to_dict, status_report_to_text
+    from assistant.reporting.personal import view_to_text
+    from assistant.services.views import status_report_to_dict
 
-    report = _personal().enrollment.cadre_status(code, as_of=_date(as_of))
+    personal = _personal()
+    view = personal.reports.personal_view(OPERATOR, code, as_of=_date(as_of))
+    report = personal.enrollment.cadre_status(code, as_of=view.as_of)
     if as_json:
-        echo_json(status_report_to_dict(report))
+        echo_json({**status_report_to_dict(report), "personal": view.to_dict()})
     else:
-        sys.stdout.write(status_report_to_text(report) + "\n")
+        c = report.cadre
+        head = f"{c.full_name} ({c.code}) — {c.kind_label}, {c.unit_name}\n"
+        head += f"Tình trạng đào tạo, bồi dưỡng tính đến {view.as_of:%d/%m/%Y}:\n"
+        sys.stdout.write(head + view_to_text(view) + "\n")
 
 
 @app.command("import")
@@ -359,11 +387,14 @@ def import_cmd(file: Path) -> None:
         data = file.read_bytes()
     except OSError as e:
         raise InvalidInput(f"Không đọc được tệp {file}: {e.strerror}") from e
-    report = _personal().enrollment.import_file(data, file.name)
-    if not report.ok:
-        for message in report.messages:
+    try:
+        report = _personal().records.import_file(OPERATOR, data, file.name)  # audited like the API's import
+    except ImportRejected as e:
+        if not isinstance(e.detail, list):  # the file as a whole (layout, encoding): one message
+            raise
+        for message in e.detail:
             console.print(f"[red]{message}[/red]")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from e
     for message in report.warning_messages:
         console.print(f"[yellow]Cảnh báo — {message}[/yellow]")
     console.print(report.summary())
@@ -376,7 +407,7 @@ app.add_typer(rules_app, name="rules")
 
 
 def _catalog() -> Any:
-    from assistant.documents import DocumentRepository
+    from assistant.ingest.repository import DocumentRepository
     from assistant.enrollment.catalog import RuleCatalog
     from assistant.enrollment.rules import load_rules
 
@@ -493,6 +524,73 @@ def rules_draft(out: Annotated[Path, typer.Option("--out", help="Thư mục ghi 
     console.print(
         f"Đã ghi {len(written)} tệp, {rules} quy tắc nháp vào {out}; {len(report.skipped)} điểm cần soạn tay."
     )
+
+
+# ----------------------------------------------------------------------------------------------- reports
+
+reports_app = typer.Typer(
+    help="Kế hoạch và báo cáo đào tạo của đơn vị (in ra hoặc ghi tệp XLSX/CSV).", no_args_is_help=True
+)
+app.add_typer(reports_app, name="reports")
+REPORT_HELP = {
+    "plan": "Kế hoạch đào tạo, bồi dưỡng theo quy định: ai cần học gì, hạn nào, căn cứ điều nào; tổng theo quý.",
+    "levels": "Trình độ lý luận chính trị, quản lý nhà nước so với yêu cầu của chức vụ, chức danh (nơi kho nêu).",
+    "overlaps": "Khóa học trùng lặp: cùng người, cùng loại, trùng thời gian; hoặc học lại chứng chỉ đã có.",
+    "completed": "Số lượt cán bộ hoàn thành đào tạo, bồi dưỡng theo loại khóa và quý.",
+    "succession": "Cán bộ quy hoạch, dự nguồn và những gì còn thiếu theo quy định.",
+}
+
+
+def _report_command(kind: str) -> None:
+    @reports_app.command(kind, help=REPORT_HELP[kind])
+    @handles_errors
+    def command(
+        unit: Annotated[str, typer.Argument(help="Mã đơn vị (kèm các đơn vị trực thuộc)")],
+        year: Annotated[int | None, typer.Option(help="Năm của kỳ báo cáo (mặc định năm nay)")] = None,
+        start: Annotated[str | None, typer.Option("--from", help="Từ ngày yyyy-mm-dd")] = None,
+        end: Annotated[str | None, typer.Option("--to", help="Đến ngày yyyy-mm-dd")] = None,
+        as_of: Annotated[str | None, typer.Option(help="Ngày đánh giá hồ sơ yyyy-mm-dd")] = None,
+        output: Annotated[Path | None, typer.Option(help="Ghi tệp .xlsx hoặc .csv thay vì in ra")] = None,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        from assistant.reporting.tables import sheets_to_text
+        from assistant.services.reports import Period
+
+        reports = _personal().reports
+        period = Period.of(_date(start), _date(end), year, reports.today())
+        if output is not None:
+            fmt = output.suffix.lstrip(".").lower()
+            out = reports.export(OPERATOR, kind, unit, period, fmt, _date(as_of))
+            output.write_bytes(out.data)
+            console.print(f"Đã ghi {output} ({len(out.data):,} byte).")
+            return
+        view = reports.view(OPERATOR, kind, unit, period, _date(as_of))
+        if as_json:
+            echo_json(view.to_dict())
+        else:
+            sys.stdout.write(view.title + "\n\n" + sheets_to_text(view.sheets) + "\n")
+
+    command.__name__ = f"report_{kind}"
+
+
+for _kind in REPORT_HELP:
+    _report_command(_kind)
+
+
+@reports_app.command("personal-coverage")
+@handles_errors
+def personal_coverage(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị gốc (ví dụ DEMO-TINH)")],
+    question: Annotated[
+        str, typer.Option(help="Câu hỏi của cán bộ")
+    ] = "Tôi cần chứng chỉ bồi dưỡng gì để đạt chuẩn chức danh hiện tại?",
+    as_of: Annotated[str | None, typer.Option(help="Ngày đánh giá yyyy-mm-dd")] = None,
+) -> None:
+    """For every cadre of the unit, the personal answer to the question: how many are covered by a rule, and how
+    many answers name requirement (quoted, cited), record evidence, gap and next step."""
+    from assistant.services.reports import personal_coverage as measure
+
+    echo_json(measure(_personal().reports, OPERATOR, unit, question, _date(as_of)))
 
 
 def _date(text: str | None) -> date | None:

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when running from one
+UNDER_ROOT = {"corpus_dir": "corpus", "index_dir": "indexes", "data_dir": "data"}
+
+
+def default_root() -> Path:
+    """Where corpus/, indexes/ and data/ are unless set one by one: the checkout when running from one; for an
+    installed package (no pyproject.toml beside it) ASSISTANT_PATHS__ROOT, else the current directory."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "assistant").is_dir():
+        return PROJECT_ROOT
+    return Path.cwd()
 
 
 class PathSettings(BaseModel):
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
-    index_dir: Path = PROJECT_ROOT / "indexes"
-    data_dir: Path = PROJECT_ROOT / "data"  # SQLite database and administrator-loaded documents
-    sources_dir: Path = PROJECT_ROOT.parent / "shared" / "corpus-sources"
+    root: Path = Field(default_factory=default_root)
+    corpus_dir: Path  # the shipped documents (corpus/documents) and vectors (corpus/vectors)
+    index_dir: Path  # index generations, the serving pointer, the embedding cache
+    data_dir: Path  # SQLite database and administrator-loaded documents
+    sources_dir: Path  # the source texts `assistant corpus import` reads
+
+    @model_validator(mode="before")
+    @classmethod
+    def _under_root(cls, data: Any) -> Any:
+        """Each directory not given explicitly sits under `root`."""
+        if not isinstance(data, dict):
+            return data
+        root = Path(data.get("root") or os.environ.get("ASSISTANT_PATHS__ROOT") or default_root())
+        defaults: dict[str, Any] = {k: root / sub for k, sub in UNDER_ROOT.items()}
+        defaults["sources_dir"] = root.parent / "shared" / "corpus-sources"
+        return {**defaults, **{k: v for k, v in data.items() if v is not None}, "root": root}
 
 
 class EmbedderSettings(BaseModel):
@@ -30,12 +52,28 @@ class EmbedderSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     top_k: int = 10
     candidates: int = 50  # per signal, before fusion
-    dense_weight: float = 0.5  # fusion weight of the dense signal; see bench/ for how it was chosen
 
 
 class AnswerSettings(BaseModel):
-    max_quotes: int = 3
+    """How answers are chosen and laid out; the weights were chosen on answers-dev.jsonl (README, bench/)."""
+
+    max_quotes: int = 3  # the lead and at most two more
     min_confidence: float = 0.35  # IDF-weighted question coverage below which the assistant abstains (see README)
+    rerank_pool: int = 40  # articles from the searcher that the answerer re-ranks
+    sources: int = 10  # articles kept (and shown as sources) after re-ranking
+    see_also: int = 3  # "Xem thêm" citations after the quotes
+    title_weight: float = 1.5  # the professional title named in the question (longest match = full weight)
+    grade_weight: float = 1.0  # the grade (hạng I–IV, "chính", "cao cấp") agrees / disagrees
+    named_doc_weight: float = 1.0  # the question names the document (or a document amending it)
+    subject_weight: float = 0.7  # the document is for other people (công chức vs viên chức)
+    passage_articles: int = 4  # best articles whose clauses compete for the lead
+    article_gap: float = 1.5  # … while within this score of the best article
+    passage_weight: float = 1.0  # share of the question a clause covers
+    heading_weight: float = 0.5  # … and its own heading ("Tiêu chuẩn về trình độ đào tạo, bồi dưỡng")
+    whole_article_chars: int = 450  # shorter articles are quoted whole
+    whole_clause_chars: int = 600  # longer clauses are narrowed to their best point
+    extra_quote_gap: float = 0.3  # a further quote (another article) must score this close to the lead
+    partial_min_fit: float = 0.5  # below this, a lead from a partial document means the answer is in the missing part
 
 
 class RulesSettings(BaseModel):
@@ -67,7 +105,7 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    paths: PathSettings = Field(default_factory=PathSettings)
+    paths: PathSettings = Field(default_factory=lambda: PathSettings.model_validate({}))
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)

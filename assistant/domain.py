@@ -92,6 +92,7 @@ class Article:
     section: str = ""  # e.g. "Mục 1. …"
     codification_id: str = ""  # Pháp điển article number, e.g. "5.2.LQ.33"
     effective_note: str = ""  # the origin note's own wording on effect, where given
+    effective_date: str = ""  # ISO date, only where the text sets a later date for this part than for the document
     related: list[str] = field(default_factory=list)  # Pháp điển cross-references, as stated
 
 

@@ -62,3 +62,30 @@ class PermissionDenied(AssistantError):
 
     code = "forbidden"
     status = 403
+
+
+class IndexWriteFailed(AssistantError):
+    """A build could not write its files (disk full, read-only directory); the serving generation is intact."""
+
+    code = "index_write_failed"
+    status = 503
+
+
+def storage_message(e: OSError, what: str) -> str:
+    """A Vietnamese sentence for a storage failure, naming the cause an operator can act on."""
+    import errno
+
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        cause = "hết dung lượng đĩa"
+    elif e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        cause = "thư mục chỉ đọc hoặc không có quyền ghi"
+    else:
+        cause = f"lỗi ghi tệp ({e.strerror or type(e).__name__})"
+    return f"Không {what}: {cause}."
+
+
+class DatabaseMissing(AssistantError):
+    """The SQLite database file is not there (never created, deleted or replaced while serving)."""
+
+    code = "database_missing"
+    status = 503

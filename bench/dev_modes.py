@@ -10,11 +10,11 @@ import argparse
 import json
 
 from assistant.config import Settings
-from assistant.evaluation import gold_keys
 from assistant.retrieval.fusion import FusionParams
 from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
 from assistant.retrieval.search import HybridSearcher
 from assistant.services import build_services
+from assistant.services.evaluation import gold_keys
 from assistant.text import normalize_doc_number
 from bench.common import SHARED, load_jsonl
 

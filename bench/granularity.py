@@ -7,10 +7,10 @@ Usage: python -m bench.granularity
 from __future__ import annotations
 
 from assistant.config import Settings
-from assistant.evaluation import gold_keys
 from assistant.index.lexical import LexicalIndex
 from assistant.retrieval.metrics import recall_at_k, reciprocal_rank
 from assistant.services import build_services
+from assistant.services.evaluation import gold_keys
 from assistant.text import normalize_doc_number
 from bench.common import SHARED, load_jsonl
 

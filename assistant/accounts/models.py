@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.appdb.base import Base, utcnow
+from assistant.db.base import Base, utcnow
 
 
 class Role(StrEnum):
@@ -26,7 +26,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str] = mapped_column(String(255), default="")
     unit_code: Mapped[str | None] = mapped_column(String(64))  # HR: the unit whose subtree they manage
-    cadre_code: Mapped[str | None] = mapped_column(String(64))  # cadre: their own record
+    cadre_code: Mapped[str | None] = mapped_column(  # cadre: their own record
+        ForeignKey("enr_cadres.code", ondelete="SET NULL", onupdate="CASCADE")
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -64,7 +66,9 @@ class LinkCode(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    cadre_code: Mapped[str] = mapped_column(String(64), index=True)
+    cadre_code: Mapped[str] = mapped_column(
+        ForeignKey("enr_cadres.code", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("api_users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
@@ -76,7 +80,9 @@ class TelegramLink(Base):
     __tablename__ = "api_telegram_links"
 
     telegram_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    cadre_code: Mapped[str] = mapped_column(String(64), index=True)
+    cadre_code: Mapped[str] = mapped_column(
+        ForeignKey("enr_cadres.code", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
     link_code_id: Mapped[int | None] = mapped_column(ForeignKey("api_link_codes.id", ondelete="SET NULL"))
 

@@ -22,7 +22,7 @@ from assistant.accounts.secrets import (
     normalise_link_code,
     verify_password,
 )
-from assistant.appdb.base import utcnow
+from assistant.db.base import utcnow
 from assistant.errors import InvalidInput, NotFound
 
 MIN_PASSWORD = 8

@@ -9,26 +9,36 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.question import (
+    QUALIFICATION_TERMS,
+    DocRef,
+    QuestionReading,
+    TitleName,
+    doc_subjects,
+    named_documents,
+    read_question,
+    title_name,
+)
 from assistant.config import AnswerSettings
-from assistant.domain import Completeness, DocStatus
+from assistant.domain import Completeness, citation_doc_name, citation_for
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
-from assistant.retrieval.search import Hit
+from assistant.retrieval.search import Hit, validity_tier
 from assistant.text import fold_accents, normalize_text
+from assistant.validity import DocumentValidity
 
 ABSTAIN_TEXT = (
     "Chưa tìm thấy quy định phù hợp trong kho văn bản hiện có để trả lời câu hỏi này. "
     "Anh/chị có thể diễn đạt lại câu hỏi, nêu rõ chức danh, hạng hoặc văn bản cần tra cứu, "
     "hoặc liên hệ bộ phận tổ chức cán bộ của đơn vị."
 )
-MAX_QUOTE_CHARS = 1500
-WHOLE_ARTICLE_CHARS = 900
-SECOND_QUOTE_GAP = 0.5  # a further article is quoted when its fused score is this close to the best
+MAX_QUOTE_CHARS = 900
+_ASKS = re.compile(r"\b(?:gi|nao|bao nhieu|bao lau)\b")  # question words: two of them = two things asked
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = set(
     "la gi cua va cac co duoc khong thi nao nhu the bao nhieu phai cho voi trong khi mot nhung de tu den "
@@ -91,27 +101,12 @@ def focus_terms(question: str) -> list[str]:
     return focus
 
 
-def _asked_for_first(quotes: list[Quote], focus: list[str]) -> list[Quote]:
-    """Among close candidates, quotes that name what is asked for ("chứng chỉ" in "cần chứng chỉ gì") lead."""
-    words = [t for t in focus if "_" not in t]
-    if not words:
-        return quotes
-    return sorted(quotes, key=lambda q: not set(words) <= set(content_terms(q.text)))
-
-
 def coverage(query_terms: Sequence[str], text_terms: set[str], weights: TermWeights) -> float:
     """IDF-weighted share of the question's terms that the text contains (0..1)."""
     total = sum(weights.idf(t) for t in query_terms)
     if not total:
         return 0.0
     return sum(weights.idf(t) for t in query_terms if t in text_terms) / total
-
-
-def _passages(unit: IndexUnit) -> list[tuple[str | None, str]]:
-    """(clause number, verbatim text) candidates to quote from one article."""
-    if unit.clauses:
-        return [(c["number"], c["text"]) for c in unit.clauses if c["text"].strip()]
-    return [(None, unit.text)]
 
 
 def _trim(text: str, query_terms: set[str]) -> str:
@@ -132,110 +127,315 @@ def _trim(text: str, query_terms: set[str]) -> str:
     return best
 
 
+@dataclass
+class Passage:
+    """One quotable piece of a retrieved article: the whole article, a clause or a point, with its score."""
+
+    unit: IndexUnit
+    rank: int  # of its article in the re-ranked list
+    clause: str | None
+    point: str | None
+    text: str  # verbatim
+    fit: float  # how well it answers (0..1)
+    score: float  # article score + fit terms
+    validity: DocumentValidity | None = None  # its document's validity on the asked date
+
+
+def _heading(clause_text: str) -> str:
+    """The clause's own heading: its first line ('2. Tiêu chuẩn về trình độ đào tạo, bồi dưỡng')."""
+    return clause_text.split("\n", 1)[0]
+
+
 class ExtractiveAnswerer:
+    """Quote the clause or point that answers, cite it, say what the reader must know — or abstain and say why.
+
+    Articles retrieved by the hybrid searcher are re-ranked with what the question names (professional
+    title and grade, document number, subject); then every clause and point of the best articles is scored
+    by how much of the question it covers, its own heading weighing in ("Tiêu chuẩn về trình độ đào tạo,
+    bồi dưỡng" for a question about a diploma). Weights were chosen on answers-dev.jsonl (see README).
+    """
+
     def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
-        self._weights: dict[str, TermWeights] = {}
-        self._corpus_text: dict[str, str] = {}
+
+    def prepare(self, gen: Generation) -> None:
+        """Build what answering needs from a generation before it serves (never lazily under concurrent asks)."""
+        self.weights(gen)
+        self.corpus_text(gen)
+        self.titles(gen)
 
     def weights(self, gen: Generation) -> TermWeights:
-        if gen.id not in self._weights:
-            self._weights = {gen.id: TermWeights(gen.units.values())}
-        return self._weights[gen.id]
+        return gen.memo("term_weights", lambda: TermWeights(gen.units.values()))
+
+    def coverage_of(self, gen: Generation, question: str, unit: IndexUnit) -> float:
+        q = content_terms(question)
+        return coverage(q, set(content_terms(f"{unit.doc_title} {unit.heading} {unit.text}")), self.weights(gen))
 
     def confidence(self, gen: Generation, question: str, hits: Sequence[Hit]) -> float:
         """How well the best article covers the question's distinctive terms, lifted by dense agreement."""
         if not hits:
             return 0.0
-        q = content_terms(question)
-        top = hits[0].unit
-        cov = coverage(q, set(content_terms(f"{top.doc_title} {top.heading} {top.text}")), self.weights(gen))
+        cov = self.coverage_of(gen, question, hits[0].unit)
         dense = hits[0].dense
         if dense is None:
             return cov
         return max(cov, 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15)))
 
     def corpus_text(self, gen: Generation) -> str:
-        if gen.id not in self._corpus_text:
-            self._corpus_text = {
-                gen.id: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower()
-            }
-        return self._corpus_text[gen.id]
+        return gen.memo(
+            "corpus_text",
+            lambda: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower(),
+        )
+
+    def titles(self, gen: Generation) -> dict[str, TitleName | None]:
+        """The professional title (name, grade) each article defines, if any."""
+        return gen.memo("title_names", lambda: {uid: title_name(u.title) for uid, u in gen.units.items()})
+
+    # ------------------------------------------------------------------------------------------ answering
 
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
-        conf = self.confidence(gen, question, hits)
+        reading = read_question(question)
+        named, missing = named_documents(reading.doc_refs, gen.documents)
+        if missing:
+            return self._abstain(gen, question, hits, 0.0, "not_in_corpus", text=_missing_text(gen, missing))
+        ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
+        conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
-            return self._abstain(gen, question, hits, conf, "low_confidence")
-        quotes = self._quotes(gen, question, hits)
+            return self._abstain(gen, question, ranked, conf, "low_confidence")
+        passages = self.passages(gen, question, reading, ranked)
+        lead = passages[0]
+        partial = self._partial_gap(gen, named, lead)
+        if partial:
+            return self._abstain(gen, question, ranked, conf, "partial_document", text=partial)
+        chosen = self._complete(question, passages, self._choose(passages), expected_answer_types(question))
+        quotes = self._quotes(gen, chosen)
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
-            return self._abstain(gen, question, hits, conf, "no_" + "_".join(missing_types))
+            return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types))
         unknown = names_outside_corpus(question, self.corpus_text(gen))
         if unknown:
-            return self._abstain(gen, question, hits, conf, "unknown_name", unknown)
+            return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
+        scope = doc_subjects(lead.unit.doc_title, lead.unit.doc_type)
+        if (
+            reading.subjects
+            and scope
+            and not reading.subjects & scope
+            and not any(reading.subjects & doc_subjects(p.unit.doc_title, p.unit.doc_type) for p in chosen)
+        ):
+            return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
         verify_quotes(quotes, gen)
-        return Answer(question, render(quotes), False, round(conf, 3), quotes, hits, gen.id)
+        quoted = {q.unit_id.split(":k")[0] for q in quotes}
+        more = [h.unit for h in ranked if h.unit.id not in quoted][: self.settings.see_also]
+        return Answer(question, render(quotes, more), False, round(conf, 3), quotes, ranked, gen.id)
 
     @staticmethod
     def _abstain(
-        gen: Generation, question: str, hits: list[Hit], conf: float, reason: str, names: list[str] | None = None
+        gen: Generation,
+        question: str,
+        hits: list[Hit],
+        conf: float,
+        reason: str,
+        names: list[str] | None = None,
+        text: str = "",
     ) -> Answer:
-        text = ABSTAIN_TEXT
+        body = ABSTAIN_TEXT
         if names:
-            text = f"Kho văn bản hiện có không nhắc đến {', '.join(names)}. " + text
-        return Answer(question, text, True, round(conf, 3), [], hits, gen.id, reason)
+            body = f"Kho văn bản hiện có không nhắc đến {', '.join(names)}. " + body
+        if text:
+            body = text + " " + ABSTAIN_TEXT
+        return Answer(question, body, True, round(conf, 3), [], hits, gen.id, reason)
 
-    def _quotes(self, gen: Generation, question: str, hits: list[Hit]) -> list[Quote]:
-        q_terms = content_terms(question)
-        q_set = set(q_terms)
-        clause_terms = q_terms + 2 * focus_terms(question)  # what is asked for weighs most in choosing a clause
+    # ------------------------------------------------------------------------------------------ ranking
+
+    def rerank(self, gen: Generation, reading: QuestionReading, hits: list[Hit], named: set[str]) -> list[Hit]:
+        """Articles re-scored with the professional title, grade, named document and subject of the question."""
+        s = self.settings
+        titles = self.titles(gen)
+        matches = [reading.title_match(titles.get(h.unit.id)) for h in hits]
+        longest = max((n for n, _ in matches), default=0)
+        rescored = []
+        for h, (n, grade_after) in zip(hits, matches, strict=True):
+            score = h.score
+            name = titles.get(h.unit.id)
+            if longest and n:
+                score += s.title_weight * n / longest
+            grades = reading.grades or ({grade_after} if grade_after else set())
+            if grades and name is not None and name.grade:
+                score += s.grade_weight if name.grade in grades else -s.grade_weight
+            if h.unit.doc_number in named:
+                score += s.named_doc_weight
+            scope = doc_subjects(h.unit.doc_title, h.unit.doc_type)
+            if reading.subjects and scope and not reading.subjects & scope:
+                score -= s.subject_weight
+            rescored.append((score, h))
+        rescored.sort(key=lambda x: (validity_tier(x[1].validity), -x[0]))  # text not yet in force never leads
+        return [replace(h, score=round(sc, 4)) for sc, h in rescored]
+
+    def passages(self, gen: Generation, question: str, reading: QuestionReading, ranked: list[Hit]) -> list[Passage]:
+        """Candidate quotes from the best articles, best first: short articles whole, else clauses (or points)."""
+        s = self.settings
         weights = self.weights(gen)
-        top_score = hits[0].score
-        quotes: list[Quote] = []
-        for hit in hits[: self.settings.max_quotes]:
-            if quotes and hit.score < top_score - SECOND_QUOTE_GAP:
+        terms = content_terms(question) + 2 * focus_terms(question)
+        if reading.asks_qualification:
+            terms += list(QUALIFICATION_TERMS)
+        heading_terms = list(QUALIFICATION_TERMS) if reading.asks_qualification else focus_terms(question)
+        out: list[Passage] = []
+        top = ranked[0].score if ranked else 0.0
+        for rank, hit in enumerate(ranked[: s.passage_articles]):
+            if hit.score < top - s.article_gap:
                 break
-            if len(hit.unit.text) <= WHOLE_ARTICLE_CHARS:
-                clause, text = None, hit.unit.text  # a short article is quoted whole: lists stay complete
-            else:
-                clause, text = max(
-                    _passages(hit.unit), key=lambda p: coverage(clause_terms, set(content_terms(p[1])), weights)
-                )
-            quotes.append(self._quote(gen, hit, clause, _trim(text, q_set)))
-        return _asked_for_first(quotes, focus_terms(question))
+            u = hit.unit
+            if not u.clauses or len(u.text) <= s.whole_article_chars:
+                fit = coverage(terms, set(content_terms(f"{u.title}\n{u.text}")), weights)
+                out.append(Passage(u, rank, None, None, u.text, fit, hit.score + s.passage_weight * fit, hit.validity))
+                continue
+            for c in u.clauses:
+                text = c["text"]
+                if not text.strip():
+                    continue
+                fit = coverage(terms, set(content_terms(text)), weights)
+                head = coverage(heading_terms, set(content_terms(_heading(text))), weights) if heading_terms else 0.0
+                score = hit.score + s.passage_weight * fit + s.heading_weight * head
+                out.append(Passage(u, rank, c["number"], None, text, fit, score, hit.validity))
+        out.sort(key=lambda p: -p.score)
+        return [self._narrow(gen, p, terms) for p in out]
 
-    @staticmethod
-    def _quote(gen: Generation, hit: Hit, clause: str | None, text: str) -> Quote:
-        u = hit.unit
-        citation = f"Khoản {clause} {u.citation}" if clause else u.citation
-        notes = validity_notes(gen.documents.get(u.doc_number, {}), u, gen.documents)
-        if hit.warning and hit.warning not in notes:
-            notes.insert(0, hit.warning)
-        return Quote(
-            u.id + (f":k{clause}" if clause else ""), citation, text, u.doc_number, u.article, clause, None, notes
+    def _narrow(self, gen: Generation, p: Passage, terms: list[str]) -> Passage:
+        """A long clause is narrowed to its best point (the clause heading counts for each point) or trimmed."""
+        if p.clause is None or len(p.text) <= self.settings.whole_clause_chars:
+            return replace(p, text=_trim(p.text, set(terms)))
+        clause = next(c for c in p.unit.clauses if c["number"] == p.clause)
+        points = [pt for pt in clause.get("points") or [] if pt.get("text", "").strip()]
+        if not points:
+            return replace(p, text=_trim(p.text, set(terms)))
+        head = _heading(p.text)
+        weights = self.weights(gen)
+        best = max(points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights))
+        if best["text"] not in p.unit.text:
+            return replace(p, text=_trim(p.text, set(terms)))
+        return replace(p, point=best["letter"], text=_trim(best["text"], set(terms)))
+
+    def _choose(self, passages: list[Passage]) -> list[Passage]:
+        """The lead, then at most two more quotes from other articles that score close to it."""
+        lead = passages[0]
+        chosen = [lead]
+        for p in passages[1:]:
+            if len(chosen) > self.settings.max_quotes - 1:
+                break
+            if p.score < lead.score - self.settings.extra_quote_gap or any(p.unit.id == c.unit.id for c in chosen):
+                continue
+            if p.text in lead.text or lead.text in p.text:
+                continue
+            chosen.append(p)
+        return chosen
+
+    def _complete(
+        self, question: str, passages: list[Passage], chosen: list[Passage], kinds: list[str]
+    ) -> list[Passage]:
+        """A question asking two things ("chứng chỉ gì và giữ hạng bao lâu"): the lead's article may hold the
+        part of the answer the chosen quotes lack (a duration, an amount); quote that clause too."""
+        if len(_ASKS.findall(fold_accents(normalize_text(question)))) < 2:
+            return chosen  # one thing asked: a value the lead lacks means the corpus does not answer it
+        lead = chosen[0]
+        for kind in kinds:
+            if answers_type(kind, [p.text for p in chosen]):
+                continue
+            extra = next(
+                (p for p in passages if p.unit.id == lead.unit.id and p not in chosen and answers_type(kind, [p.text])),
+                None,
+            )
+            if extra is not None:
+                chosen = chosen[: self.settings.max_quotes - 1] + [extra]
+        return chosen
+
+    def _partial_gap(self, gen: Generation, named: set[str], lead: Passage) -> str:
+        """When the answer would lie in the missing part of a partial document, what is missing (else '')."""
+        partial = [
+            n for n in sorted(named) if gen.documents.get(n, {}).get("completeness") == str(Completeness.PARTIAL)
+        ]
+        lead_doc = gen.documents.get(lead.unit.doc_number, {})
+        if lead_doc.get("completeness") == str(Completeness.PARTIAL) and lead.fit < self.settings.partial_min_fit:
+            partial = [lead.unit.doc_number]
+        elif not partial or (lead.unit.doc_number in partial and lead.fit >= self.settings.partial_min_fit):
+            return ""
+        parts = []
+        for n in partial:
+            meta = gen.documents.get(n, {})
+            name = citation_doc_name(str(meta.get("doc_type", "")), str(meta.get("title", "")), n)
+            held = ", ".join(sorted({u.heading.split(".")[0] for u in gen.units.values() if u.doc_number == n}))
+            note = str(meta.get("completeness_note") or "").strip()
+            parts.append(
+                f"Kho chỉ có một phần của {name} ({held or 'không có điều nào'}); "
+                f"phần quy định mà câu hỏi cần chưa có trong kho." + (f" {note}" if note else "")
+            )
+        return " ".join(parts)
+
+    # ------------------------------------------------------------------------------------------ quoting
+
+    def _quotes(self, gen: Generation, chosen: list[Passage]) -> list[Quote]:
+        seen: set[str] = set()
+        quotes = []
+        for p in chosen:
+            u = p.unit
+            notes: list[str] = []
+            if u.doc_number not in seen:  # validity notes once per document
+                seen.add(u.doc_number)
+                notes = document_notes(p.validity or gen.validity.of(u.doc_number), gen.documents, u)
+            citation = citation_for(u.doc_name, u.article, p.clause, p.point)
+            uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
+            quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes))
+        return quotes
+
+
+def document_notes(v: DocumentValidity, documents: Mapping[str, Mapping[str, Any]], unit: IndexUnit) -> list[str]:
+    """What a reader must know about a quoted document, in Vietnamese: its validity on the asked date (one
+    sentence, assistant.validity), the amending documents, and whether the corpus holds only part of it."""
+    notes = [v.note] if v.note else []
+    meta = documents.get(unit.doc_number, {})
+    amending = [str(r["target"]) for r in meta.get("relations") or [] if r.get("kind") == "amended_by"]
+    if amending:
+        held = [n for n in amending if n in documents]
+        notes.append(
+            "Văn bản này đã được sửa đổi, bổ sung bởi văn bản số "
+            + ", ".join(amending)
+            + ("" if held else " (chưa có trong kho)")
+            + "; nội dung trích theo bản đã cập nhật trong kho."
         )
+    if meta.get("completeness") == str(Completeness.PARTIAL):
+        notes.append("Kho chỉ có một phần văn bản này; các điều khoản khác chưa có trong kho.")
+    return notes
 
 
-def validity_notes(doc: dict[str, Any], unit: IndexUnit, known: Container[str] = ()) -> list[str]:
-    """What a reader must know about the cited document's validity and completeness (in Vietnamese)."""
-    notes = []
-    status = doc.get("status", unit.status)
-    if status == DocStatus.REPEALED:
-        notes.append("Văn bản này đã hết hiệu lực.")
-    elif status == DocStatus.PARTLY_REPEALED:
-        notes.append("Văn bản này đã hết hiệu lực một phần.")
-    elif status == DocStatus.NOT_YET:
-        notes.append("Văn bản này chưa có hiệu lực.")
+def _missing_text(gen: Generation, missing: list[tuple[DocRef, set[str]]]) -> str:
+    parts = []
+    for ref, related in missing:
+        text = f"Văn bản {ref.text.strip()} chưa có trong kho văn bản"
+        if related:
+            text += " (kho chỉ có văn bản liên quan: " + ", ".join(sorted(related)) + ")"
+        parts.append(text + ".")
+    return " ".join(parts)
+
+
+def _subject_text(reading: QuestionReading, lead: Passage) -> str:
+    asked = ", ".join(sorted(reading.subjects))
+    scope = ", ".join(sorted(doc_subjects(lead.unit.doc_title, lead.unit.doc_type)))
+    return (
+        f"Quy định gần nhất tìm được ({lead.unit.citation}) áp dụng cho {scope}, "
+        f"không phải cho {asked} như câu hỏi nêu; kho chưa có quy định tương ứng cho {asked}."
+    )
+
+
+def validity_notes(
+    doc: dict[str, Any], unit: IndexUnit, known: Container[str] = (), validity: DocumentValidity | None = None
+) -> list[str]:
+    """What a reader must know about the cited document's validity and completeness (in Vietnamese).
+
+    The validity sentence is the document's one note on the asked date (assistant.validity), never the raw
+    relation or its provenance."""
+    notes = [validity.note] if validity is not None and validity.note else []
     for rel in doc.get("relations", []):
         target = rel["target"] + ("" if rel["target"] in known else " (văn bản này chưa có trong kho)")
-        if rel.get("kind") in ("replaced_by", "repealed_by"):
-            verb = (
-                "đã được thay thế bởi"
-                if status in (DocStatus.REPEALED, DocStatus.PARTLY_REPEALED)
-                else "đang được thay thế bởi"
-            )
-            notes.append(f"Văn bản này {verb} văn bản số {target}; cần đối chiếu hiệu lực.")
-        elif rel.get("kind") == "amended_by":
+        if rel.get("kind") == "amended_by":
             notes.append(f"Văn bản này đã được sửa đổi, bổ sung bởi văn bản số {target}.")
     if doc.get("completeness", unit.completeness) == Completeness.PARTIAL:
         notes.append("Kho chỉ có một phần văn bản này; các điều khoản khác chưa có trong kho.")
@@ -253,12 +453,17 @@ def verify_quotes(quotes: Sequence[Quote], gen: Generation) -> None:
             raise QuoteNotVerbatim(f"Trích dẫn không khớp nguyên văn {q.citation}")
 
 
-def render(quotes: Sequence[Quote]) -> str:
+def render(quotes: Sequence[Quote], see_also: Sequence[IndexUnit] = ()) -> str:
+    """The lead quote, at most two more, each document's notes once, then "Xem thêm" citations without text."""
     parts = []
+    noted: set[str] = set()  # a document's notes are shown once, under its first quote
     for i, q in enumerate(quotes):
         lead = "Theo" if i == 0 else "Ngoài ra, theo"
         block = f"{lead} {q.citation}:\n«{q.text}»"
-        if q.notes:
+        if q.notes and q.doc_number not in noted:
             block += "\nLưu ý: " + " ".join(q.notes)
+            noted.add(q.doc_number)
         parts.append(block)
+    if see_also:
+        parts.append("Xem thêm: " + "; ".join(u.citation for u in see_also) + ".")
     return "\n\n".join(parts)

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodyLimit
-from assistant.api.routes import admin, articles, ask, auth, cadres, documents, health, telegram
+from assistant.api.routes import admin, articles, ask, auth, cadres, documents, health, reports, telegram
 from assistant.services import Services
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "bots" / "web"  # static pages; a path, never an import of bots/
@@ -53,7 +53,7 @@ def create_app(services: Services, *, secure_cookies: bool = True) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit)
     app.include_router(health.router)
-    for module in (ask, auth, telegram, cadres, articles):
+    for module in (ask, auth, telegram, reports, cadres, articles):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(documents.router, prefix="/api/v1")
     app.include_router(documents.admin, prefix="/api/v1")

@@ -127,6 +127,12 @@ class AskRequest(BaseModel):
         max_length=64,
         description="HR/quản trị: hỏi thay cho một cán bộ trong phạm vi mình (kèm tình trạng đào tạo của người đó).",
     )
+    as_of: date | None = Field(
+        None,
+        description="Tính hiệu lực văn bản tại ngày này (YYYY-MM-DD), ví dụ để hỏi quy định áp dụng ngày 01/3/2026; "
+        "mặc định: hôm nay.",
+        examples=["2026-03-01"],
+    )
 
 
 class QuoteOut(BaseModel):
@@ -138,6 +144,21 @@ class QuoteOut(BaseModel):
     clause: str | None = None
     point: str | None = None
     notes: list[str] = Field(default_factory=list, description="Ghi chú hiệu lực (hết hiệu lực, được sửa đổi …)")
+    badge: str | None = Field(None, description="Nhãn hiệu lực của văn bản tại ngày hỏi", examples=["Còn hiệu lực"])
+
+
+class ValidityOut(BaseModel):
+    """Hiệu lực của một văn bản tại ngày hỏi: một nhãn, và một ghi chú ngắn khi cần lưu ý."""
+
+    doc_number: str
+    as_of: str
+    state: str = Field(description="in_force | not_yet | repealed | partly_repealed | uncertain | unknown")
+    badge: str = Field(examples=["Hết hiệu lực"])
+    badge_level: str = Field(description="ok | warn | bad")
+    note: str | None = None
+    since: str | None = None
+    until: str | None = None
+    replaced_by: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class SourceOut(BaseModel):
@@ -146,6 +167,7 @@ class SourceOut(BaseModel):
     score: float
     status: str
     warning: str = ""
+    badge: str | None = None
 
 
 class AskOut(BaseModel):
@@ -155,12 +177,19 @@ class AskOut(BaseModel):
     confidence: float
     quotes: list[QuoteOut]
     sources: list[SourceOut]
+    validity: list[ValidityOut] = Field(
+        default_factory=list, description="Hiệu lực của từng văn bản được trích (một mục mỗi văn bản)"
+    )
+    as_of: str | None = Field(None, description="Ngày tính hiệu lực")
     generation: str
     trace_id: str
     latency_ms: float
     cadre_code: str | None = Field(None, description="Cán bộ có tình trạng đào tạo được kèm theo")
     statuses: list[dict[str, Any]] = Field(default_factory=list, description="Tình trạng các yêu cầu đào tạo liên quan")
     status_summary: str | None = None
+    personal: dict[str, Any] | None = Field(
+        None, description="Với từng yêu cầu liên quan: quy định (trích dẫn), hồ sơ ghi gì, còn thiếu gì, hạn, bước tiếp"
+    )
 
 
 class FeedbackRequest(BaseModel):
@@ -212,6 +241,9 @@ class CadreStatusOut(BaseModel):
     statuses: list[dict[str, Any]]
     enrollments: list[dict[str, Any]]
     summary: str
+    personal: dict[str, Any] = Field(
+        default_factory=dict, description="Từng yêu cầu: quy định (trích dẫn), hồ sơ, còn thiếu và hạn, bước tiếp theo"
+    )
 
 
 class UnitOut(BaseModel):
@@ -299,6 +331,7 @@ class DocumentOut(BaseModel):
     effective_date: str
     status: str
     status_label: str
+    validity: ValidityOut | None = None
     completeness: str
     articles: int
     indexed: bool
@@ -326,6 +359,7 @@ class ArticleOut(BaseModel):
     doc_title: str
     status: str
     status_label: str
+    validity: ValidityOut | None = None
     completeness: str
     notes: list[str]
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.accounts.principal import Principal
-from assistant.appdb.base import utcnow
 from assistant.audit.models import AdminAction, AnswerLog, Feedback
+from assistant.db.base import utcnow
 from assistant.errors import NotFound, PermissionDenied
 
 MAX_COMMENT = 2000

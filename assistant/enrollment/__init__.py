@@ -1,11 +1,10 @@
 """Cadres, courses, enrollments and training requirements: the personal side of the assistant.
 
-Layers, each usable alone: `models` + `migrations` (schema), `rules` (requirements as data, with verbatim legal
-quotes), `engine` (pure status evaluation), `imports` / `exports` (spreadsheets), `demo` (synthetic province) and
-`service` (the facade the API, CLI and bot call).
+Layers, each usable alone: `models` (schema; migrations in `assistant.db`), `rules` (requirements as data, with
+verbatim legal quotes), `engine` (pure status evaluation), `imports` / `exports` (spreadsheets), `demo` (synthetic
+province) and `service` (the facade the API, CLI and bot call).
 """
 
-from assistant.enrollment.db import init_db, make_engine, session_factory
 from assistant.enrollment.engine import CadreRecord, Evidence, LegalRef, RequirementStatus, Status, evaluate
 from assistant.enrollment.imports import ImportReport, RowError
 from assistant.enrollment.rules import Rule, RuleSet, check_rule_citations, load_rules
@@ -35,9 +34,6 @@ __all__ = [
     "UnitSummary",
     "check_rule_citations",
     "evaluate",
-    "init_db",
     "load_rules",
-    "make_engine",
     "render_status_summary",
-    "session_factory",
 ]

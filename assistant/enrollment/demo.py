@@ -12,6 +12,7 @@ carries the label, so demo records are never mistaken for real personnel data.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -777,7 +778,18 @@ def _cadre(rng: random.Random, code: str, unit: str, kind: str, title: Title, he
     elif rng.random() < 0.08 and not recent:
         cadre["position"] = "Phó " + HEADS[kind][0].lower() + HEADS[kind][1:]
         cadre["position_appointed_on"] = _rand_date(rng, date(2019, 1, 1), date(2025, 6, 1))
+    _succession(cadre, kind, recent)
     return cadre
+
+
+def _succession(cadre: dict[str, Any], kind: str, recent: bool) -> None:
+    """Deputies are in the pool (quy hoạch) for their head's post; every 17th long-serving cadre is dự nguồn."""
+    if str(cadre.get("position", "")).startswith("Phó "):
+        cadre["succession_pool"] = "quy_hoach"
+        cadre["succession_target"] = HEADS[kind]
+    elif not recent and (n := re.search(r"(\d+)$", cadre["code"])) and int(n.group(1)) % 17 == 0:
+        cadre["succession_pool"] = "du_nguon"
+        cadre["succession_target"] = "Ủy viên Ban Chấp hành Đảng bộ tỉnh"
 
 
 def _history(

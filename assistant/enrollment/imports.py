@@ -38,6 +38,7 @@ from assistant.enrollment.models import (
     EnrollmentStatus,
     OrgUnit,
     StudyCommitment,
+    SuccessionPool,
     UnitLevel,
 )
 from assistant.errors import UnsupportedFormat
@@ -400,6 +401,15 @@ IT_VALUES = {
     "nâng cao": "nang_cao",
     "ứng dụng CNTT nâng cao": "nang_cao",
 }
+SUCCESSION_VALUES = {
+    "quy_hoach": "quy_hoach",
+    "quy hoạch": "quy_hoach",
+    "diện quy hoạch": "quy_hoach",
+    "du_nguon": "du_nguon",
+    "dự nguồn": "du_nguon",
+    "diện dự nguồn": "du_nguon",
+    "cán bộ dự nguồn": "du_nguon",
+}
 RANK_VALUES = {
     "I": "I",
     "II": "II",
@@ -465,6 +475,17 @@ SCHEMAS: dict[str, list[Column]] = {
         col("state_management", "Quản lý nhà nước", "qlnn", "state management", parse=_choice(STATE_MGMT_VALUES)),
         col("foreign_language", "Ngoại ngữ", "trinh do ngoai ngu", "foreign language", parse=_choice(LANGUAGE_VALUES)),
         col("it_skill", "Tin học", "trinh do tin hoc", "it skill", parse=_choice(IT_VALUES)),
+        col(
+            "succession_pool",
+            "Quy hoạch/dự nguồn",
+            "quy hoach",
+            "du nguon",
+            "dien quy hoach",
+            "dien can bo",
+            "succession",
+            parse=_choice(SUCCESSION_VALUES),
+        ),
+        col("succession_target", "Chức danh quy hoạch", "chuc danh quy hoach", "vi tri quy hoach", "succession target"),
     ],
     "courses": [
         col("code", "Mã khóa học", "ma lop", "ma khoa", "ma chuong trinh", "course code", "code", required=True),
@@ -747,6 +768,8 @@ def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], c
             session.add(cadre)
         values = {k: v for k, v in r.items() if k not in {"code", "unit_code"}}
         values["kind"] = CadreKind(values["kind"])
+        if values.get("succession_pool"):
+            values["succession_pool"] = SuccessionPool(values["succession_pool"])
         values["unit_id"] = units[r["unit_code"]].id
         _assign(cadre, values, counts, is_new)
     return []

@@ -1,8 +1,8 @@
 """The enrollment records as SQLAlchemy 2 typed ORM classes.
 
-The schema is owned by the Alembic migrations in `migrations/`; these classes must match them (a test compares
-the two). Enumerations are stored as plain strings (no native PostgreSQL enum types) so that one migration works on
-SQLite and PostgreSQL alike and a new value needs no DDL.
+The schema is owned by the Alembic migrations in `assistant/db/migrations/`; these classes must match them (a test
+compares the two). Enumerations are stored as plain strings (no native PostgreSQL enum types) so that one migration
+works on SQLite and PostgreSQL alike and a new value needs no DDL.
 """
 
 from __future__ import annotations
@@ -11,21 +11,23 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, MetaData, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Date, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from assistant.db.base import Base
 
 
 class CadreKind(StrEnum):
     CAN_BO = "can_bo"
     CONG_CHUC = "cong_chuc"
     VIEN_CHUC = "vien_chuc"
+
+
+class SuccessionPool(StrEnum):
+    """Diện cán bộ: quy hoạch (succession planning for a post) or dự nguồn (source pool for a leadership body)."""
+
+    QUY_HOACH = "quy_hoach"
+    DU_NGUON = "du_nguon"
 
 
 class UnitLevel(StrEnum):
@@ -74,10 +76,6 @@ def _enum(cls: type[StrEnum]) -> Enum:
     )
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
-
 class OrgUnit(Base):
     """Đơn vị: tỉnh → sở/ban/huyện → phòng/đơn vị sự nghiệp."""
 
@@ -119,6 +117,8 @@ class Cadre(Base):
     foreign_language: Mapped[str | None] = mapped_column(String(32))
     it_skill: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    succession_pool: Mapped[SuccessionPool | None] = mapped_column(_enum(SuccessionPool))  # quy hoạch / dự nguồn
+    succession_target: Mapped[str | None] = mapped_column(String(255))  # the post they are planned for
 
     unit: Mapped[OrgUnit] = relationship()
     certificates: Mapped[list[Certificate]] = relationship(back_populates="cadre", cascade="all, delete-orphan")

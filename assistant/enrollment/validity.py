@@ -198,7 +198,7 @@ class CorpusValidity:
             )
 
         def load() -> list[Document]:
-            from assistant.documents import DocumentRepository
+            from assistant.ingest.repository import DocumentRepository
 
             shipped, *rest = directories
             return DocumentRepository(shipped, rest[0] if rest else shipped / ".none").list()

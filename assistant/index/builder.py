@@ -56,8 +56,7 @@ class IndexBuilder:
     def build(self, documents: Sequence[Document], *, dense: bool = True, progress: Progress = _noop) -> BuildReport:
         start = time.time()
         with self.manager.building() as (gen_id, work):
-            previous = self.manager.current_id()
-            old_hashes = self.manager.manifest(previous).doc_hashes if previous else {}
+            previous, old_hashes = self.manager.previous_hashes()
             report = BuildReport(generation=gen_id, previous=previous, dense=dense and self.embedder is not None)
             units, hashes = self._collect(documents, report)
             if not units:
@@ -133,5 +132,8 @@ class IndexBuilder:
         vectors = self.embedder.embed_passages([u.passage for u in units], progress=step)
         report.embedded = self.embedder.computed - before
         report.reused = len(units) - report.embedded
-        store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
+        try:
+            store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
+        finally:
+            store.close()  # the builder's client: its files, threads and memory are released before publishing
         progress("store", len(units), len(units))

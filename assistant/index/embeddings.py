@@ -94,13 +94,46 @@ class EmbeddingCache:
     """SQLite store of passage vectors keyed by (model name, sha256 of the exact text)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
+        self.path = path
+        self._conn_: sqlite3.Connection | None = None
         self._lock = threading.Lock()
-        with self._lock, self._conn:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS emb (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))"
+        self.read_only = False
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """Opened on first use, so serving never touches the cache; a read-only index directory gives a read-only
+        cache (reads of what is there, writes refused with a clear message) instead of a failed start-up."""
+        if self._conn_ is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS emb (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))"
+                )
+                conn.commit()
+            except (OSError, sqlite3.OperationalError):
+                conn = self._read_only()
+            self._conn_ = conn
+        return self._conn_
+
+    def _read_only(self) -> sqlite3.Connection:
+        self.read_only = True
+        if self.path.exists():
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            conn.execute("CREATE TABLE emb (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))")
+        return conn
+
+    def _writable(self) -> None:
+        _ = self._conn
+        if self.read_only:
+            from assistant.errors import IndexWriteFailed
+
+            raise IndexWriteFailed(
+                f"Bộ nhớ đệm vector {self.path} chỉ đọc: không thể xây dựng chỉ mục mới; "
+                "chỉ mục đang phục vụ giữ nguyên."
             )
 
     @staticmethod
@@ -123,6 +156,7 @@ class EmbeddingCache:
     def put_many(self, model: str, texts: Sequence[str], vecs: np.ndarray) -> None:
         pairs = zip(texts, vecs, strict=True)
         rows = [(model, self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in pairs]
+        self._writable()
         with self._lock, self._conn:
             self._conn.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
 
@@ -141,6 +175,7 @@ class EmbeddingCache:
             return 0
         data = np.load(path, allow_pickle=False)
         keys, vecs = [str(k) for k in data["keys"]], data["vecs"]
+        self._writable()
         with self._lock, self._conn:
             before = self._conn.total_changes
             self._conn.executemany(
@@ -154,7 +189,9 @@ class EmbeddingCache:
             return int(self._conn.execute("SELECT COUNT(*) FROM emb WHERE model=?", [model]).fetchone()[0])
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn_ is not None:
+            self._conn_.close()
+            self._conn_ = None
 
 
 Progress = Callable[[int], None]

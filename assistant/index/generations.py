@@ -7,7 +7,9 @@ the generation the current one replaced.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
 import shutil
 import time
@@ -18,10 +20,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import IndexBusy, IndexNotReady
+from assistant.errors import IndexBusy, IndexNotReady, IndexWriteFailed, storage_message
 from assistant.index.store import EmbeddedChroma, VectorBackend
 
 KEEP_GENERATIONS = 3
+log = logging.getLogger("assistant.index")
+READ_ONLY = (
+    "Thư mục chỉ mục {root} chỉ đọc (hoặc không có quyền ghi): không thể xây dựng chỉ mục mới; "
+    "chỉ mục đang phục vụ vẫn trả lời bình thường."
+)
 
 
 @dataclass
@@ -37,7 +44,13 @@ class Manifest:
 
     @classmethod
     def read(cls, gen_dir: Path) -> Manifest:
-        return cls(**json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8")))
+        try:
+            data = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError("manifest is not an object")
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as e:
+            raise IndexNotReady(f"Tệp manifest của thế hệ chỉ mục {gen_dir.name} hỏng.", detail=str(e)) from e
 
     def write(self, gen_dir: Path) -> None:
         (gen_dir / "manifest.json").write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -54,9 +67,23 @@ class GenerationManager:
         self.root = index_dir
         self.vectors: VectorBackend = vectors or EmbeddedChroma()
         self.gens = index_dir / "generations"
-        self.gens.mkdir(parents=True, exist_ok=True)
+        try:
+            self.gens.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a read-only index directory still serves what it holds
+            log.warning("index directory %s is not writable (%s); serving only, builds refused", index_dir, e)
         self._pointer = index_dir / "CURRENT"
         self._lock = index_dir / "build.lock"
+        self._lock_fd: int | None = None
+
+    def writable(self) -> bool:
+        return os.access(self.root, os.W_OK) and (not self.gens.exists() or os.access(self.gens, os.W_OK))
+
+    def pointer(self) -> str | None:
+        """What CURRENT says, whether or not that generation exists."""
+        try:
+            return self._pointer.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def current_id(self) -> str | None:
         if not self._pointer.exists():
@@ -77,37 +104,58 @@ class GenerationManager:
         return Manifest.read(self.path(gen_id))
 
     def list(self) -> list[Manifest]:
-        found = [
-            Manifest.read(p)
-            for p in self.gens.iterdir()
-            if (p / "manifest.json").exists() and not p.name.startswith(".")
-        ]
+        """Published generations with a readable manifest, oldest first (a damaged one is logged and left out)."""
+        found = []
+        for p in self.gens.iterdir() if self.gens.is_dir() else []:
+            if p.name.startswith(".") or not (p / "manifest.json").exists():
+                continue
+            try:
+                found.append(Manifest.read(p))
+            except IndexNotReady as e:
+                log.error("%s (%s)", e.message, e.detail)
         return sorted(found, key=lambda m: m.created)
+
+    def previous_hashes(self) -> tuple[str | None, dict[str, str]]:
+        """The serving generation and its document hashes, for a build's diff ({} if its manifest is damaged)."""
+        current = self.current_id()
+        try:
+            return current, self.manifest(current).doc_hashes if current else {}
+        except IndexNotReady:
+            return current, {}
 
     @contextmanager
     def building(self) -> Iterator[tuple[str, Path]]:
         """Yield (new id, work dir); publish on success, discard on any failure."""
+        if not self.writable():
+            raise IndexWriteFailed(READ_ONLY.format(root=self.root))
         self._acquire()
+        work: Path | None = None
+        gen_id = ""
         try:
             self._remove_stale_builds()
             gen_id = time.strftime("g%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
             work = self.gens / f".building-{gen_id}"
             work.mkdir(parents=True)
-            try:
-                yield gen_id, work
-            except BaseException:
-                shutil.rmtree(work, ignore_errors=True)
-                self.vectors.drop(gen_id)
-                raise
+            yield gen_id, work
             if not (work / "manifest.json").exists():
-                shutil.rmtree(work, ignore_errors=True)
-                self.vectors.drop(gen_id)
                 raise IndexNotReady("Lượt xây dựng chỉ mục không hoàn tất; giữ nguyên chỉ mục đang phục vụ.")
             os.rename(work, self.path(gen_id))
+            work = None
             self.switch(gen_id)
             self.prune()
+        except OSError as e:  # disk full, read-only or vanished directory: a Vietnamese message, serving intact
+            raise IndexWriteFailed(
+                storage_message(e, "xây dựng được chỉ mục mới") + " Chỉ mục đang phục vụ giữ nguyên.", detail=str(e)
+            ) from e
         finally:
-            self._lock.unlink(missing_ok=True)
+            if work is not None:  # failed or interrupted: nothing of it stays
+                shutil.rmtree(work, ignore_errors=True)
+                if gen_id:
+                    try:
+                        self.vectors.drop(gen_id)
+                    except Exception:  # best effort; prune's drop_others removes leftovers later
+                        log.warning("could not drop the vectors of failed build %s", gen_id)
+            self._release()
 
     def switch(self, gen_id: str) -> None:
         if not (self.path(gen_id) / "manifest.json").exists():
@@ -127,7 +175,10 @@ class GenerationManager:
 
     def prune(self, keep: int = KEEP_GENERATIONS) -> None:
         current = self.current_id()
-        protected = {current, self.manifest(current).previous} if current else set()
+        try:
+            protected = {current, self.manifest(current).previous} if current else set()
+        except IndexNotReady:
+            protected = {current}
         for m in self.list()[:-keep]:
             if m.id not in protected:
                 shutil.rmtree(self.path(m.id), ignore_errors=True)
@@ -135,25 +186,39 @@ class GenerationManager:
         self.vectors.drop_others({m.id for m in self.list()})  # vectors of builds killed before publishing
 
     def _acquire(self) -> None:
+        """An OS lock (flock) held by the building process for as long as it builds: the kernel drops it when the
+        process ends however it ends, so a crash never leaves a lock behind and a reused PID cannot fake one."""
         try:
-            fd = os.open(self._lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            if self._lock_is_stale():
-                self._lock.unlink(missing_ok=True)
-                return self._acquire()
+            fd = os.open(self._lock, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as e:
+            raise IndexWriteFailed(READ_ONLY.format(root=self.root), detail=str(e)) from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
             raise IndexBusy("Đang có một lượt xây dựng chỉ mục khác chạy; vui lòng thử lại sau.") from None
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())  # for people reading the file; never trusted
+        self._lock_fd = fd
 
-    def _lock_is_stale(self) -> bool:
-        """A lock left by a process that no longer runs (killed mid-build) does not block."""
+    def _release(self) -> None:
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def build_in_progress(self) -> bool:
+        """True while some process holds the build lock."""
         try:
-            pid = int(self._lock.read_text().strip() or 0)
-            os.kill(pid, 0)
-        except (ValueError, ProcessLookupError, FileNotFoundError):
-            return True
-        except PermissionError:
+            fd = os.open(self._lock, os.O_RDONLY)
+        except OSError:
             return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
         return False
 
     def _remove_stale_builds(self) -> None:

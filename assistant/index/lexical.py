@@ -104,4 +104,5 @@ class LexicalIndex:
         if index._ids and index._bm25.scores["num_docs"] != len(index._ids):
             detail = f"{directory}: {len(index._ids)} ids, {index._bm25.scores['num_docs']} documents"
             raise IndexNotReady("Chỉ mục từ khóa không nhất quán, cần xây dựng lại.", detail=detail)
+        index._positions()  # built now, before the index serves, not lazily by concurrent queries
         return index

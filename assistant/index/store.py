@@ -13,6 +13,8 @@ Chroma's default embedding function would try to download a model; we never let 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -51,6 +53,19 @@ class ChromaStore:
             self._col = self._client.get_or_create_collection(COLLECTION, embedding_function=None, configuration=HNSW)
         else:
             self._client, self._col = None, target
+        self._private_copy: Path | None = None
+
+    def close(self) -> None:
+        """Release the embedded client (its SQLite handles, threads and memory); a shared server client stays."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.close()
+            except Exception:  # closing twice or after a failed start: nothing left to release
+                pass
+        if self._private_copy is not None:
+            shutil.rmtree(self._private_copy, ignore_errors=True)
+            self._private_copy = None
 
     def upsert(
         self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata], documents: Sequence[str]
@@ -86,6 +101,10 @@ class ChromaStore:
             raise IndexNotReady("Kho vector không trả lời truy vấn.", detail=str(e)) from e
         distances = res["distances"] or [[]]
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], distances[0], strict=True)]
+
+    def similarities_ids(self, ids: Sequence[str]) -> list[str]:
+        """The ids among these that the store holds (a read that fails on a damaged store)."""
+        return list(self._col.get(ids=list(ids), include=[])["ids"])
 
     def similarities(self, vector: np.ndarray, ids: Sequence[str]) -> dict[str, float]:
         """Exact cosine similarity of the query to the named units (for candidates found lexically)."""
@@ -130,9 +149,17 @@ class EmbeddedChroma:
         return ChromaStore(work_dir / "chroma")
 
     def open(self, gen_id: str, gen_dir: Path) -> ChromaStore:
-        if not (gen_dir / "chroma").is_dir():
+        folder = gen_dir / "chroma"
+        if not folder.is_dir():
             raise IndexNotReady(f"Thế hệ chỉ mục {gen_id} không có kho vector trên máy này.", detail=str(gen_dir))
-        return ChromaStore(gen_dir / "chroma")
+        if os.access(folder, os.W_OK) and os.access(folder / "chroma.sqlite3", os.W_OK):
+            return ChromaStore(folder)
+        # Chroma writes to its files even to read them; a read-only index directory is served from a private copy
+        copy = Path(tempfile.mkdtemp(prefix=f"assistant-chroma-{gen_id}-"))
+        shutil.copytree(folder, copy / "chroma")
+        store = ChromaStore(copy / "chroma")
+        store._private_copy = copy
+        return store
 
     def drop(self, gen_id: str) -> None:
         return None

@@ -31,6 +31,7 @@ class IndexUnit:
     chapter: str = ""
     clauses: list[dict[str, Any]] = field(default_factory=list)
     codification_id: str = ""
+    effective_date: str = ""  # the article's own later effective date, when the text sets one
 
     @property
     def passage(self) -> str:
@@ -76,6 +77,7 @@ def article_unit(doc: Document, art: Article) -> IndexUnit:
         chapter=art.chapter,
         clauses=[{"number": c.number, "text": c.text, "points": [asdict(p) for p in c.points]} for c in art.clauses],
         codification_id=art.codification_id,
+        effective_date=art.effective_date,
     )
 
 

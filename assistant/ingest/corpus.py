@@ -179,9 +179,35 @@ def _sources_section(sources_dir: Path, starts: str) -> str:
     return m.group(0).strip() if m else ""
 
 
+_CHANGE_WORDS = {
+    "replaced_by": "được thay thế bởi",
+    "repealed_by": "bị bãi bỏ bởi",
+    "replaces": "thay thế",
+    "repeals": "bãi bỏ",
+}
+
+
+def _changes(doc: Document) -> str:
+    """The dated validity changes a source states ("được thay thế bởi 129/2025/QH15 từ 01/7/2026")."""
+    parts = []
+    for r in doc.relations:
+        words = _CHANGE_WORDS.get(str(r.kind))
+        if not words:
+            continue
+        part = f"{'một phần: ' if r.scope else ''}{words} {r.target}"
+        if r.effective_date:
+            y, m, d = r.effective_date.split("-")
+            part += f" từ {d}/{int(m)}/{y}"
+        if str(r.certainty) == "reported":
+            part += " (chỉ nguồn thứ cấp nêu)"
+        parts.append(part)
+    return "; ".join(parts)
+
+
 def _row(doc: Document) -> str:
     title = doc.title.replace("|", "/")
-    return f"| {doc.number} | {doc.doc_type} | {title} | {STATUS_LABELS[doc.status]} | {len(doc.articles)} |"
+    cells = [doc.number, doc.doc_type, title, STATUS_LABELS[doc.status], _changes(doc), str(len(doc.articles))]
+    return "| " + " | ".join(cells) + " |"
 
 
 def render_readme(docs: list[Document], sources_dir: Path) -> str:
@@ -203,6 +229,9 @@ def render_readme(docs: list[Document], sources_dir: Path) -> str:
         f"Tổng cộng: **{len(docs)} văn bản, {n_articles} điều, {n_clauses} khoản**.",
         "",
         'Hiệu lực chỉ ghi theo nguồn; văn bản không có nguồn nêu hiệu lực được ghi "Không rõ".',
+        "Hiệu lực hiển thị cho người dùng được tính tại ngày hỏi (`assistant/validity.py`) từ ngày có hiệu lực",
+        'và cột "Thay đổi hiệu lực theo nguồn" (thay thế / bãi bỏ, kèm ngày); cột "Hiệu lực theo nguồn" là điều',
+        "nguồn ghi.",
         'Các văn bản lấy từ Bộ Pháp điển được ghi "Còn hiệu lực" vì đề mục pháp điển (bản cập nhật 2026-05-13)',
         "còn pháp điển chúng, trừ khi `overrides.yaml` nêu khác (ví dụ văn bản bị Nghị định năm 2026 thay thế).",
     ]
@@ -214,8 +243,8 @@ def render_readme(docs: list[Document], sources_dir: Path) -> str:
             "",
             f"## {heading} — {len(members)}",
             "",
-            "| Số hiệu | Loại | Tên | Hiệu lực | Số điều |",
-            "|---|---|---|---|---:|",
+            "| Số hiệu | Loại | Tên | Hiệu lực theo nguồn | Thay đổi hiệu lực theo nguồn | Số điều |",
+            "|---|---|---|---|---|---:|",
         ]
         lines += [_row(d) for d in members]
     missing = _sources_section(sources_dir, "Not obtainable offline")
@@ -223,4 +252,7 @@ def render_readme(docs: list[Document], sources_dir: Path) -> str:
     if missing or notes:
         lines += ["", "## Kho KHÔNG có (trích SOURCES.md)", ""]
         lines += [f"> {line}" if line else ">" for line in (missing + "\n\n" + notes).strip().split("\n")]
+        now_full = [d.number for d in docs if d.completeness == Completeness.FULL and d.number in missing]
+        if now_full:
+            lines += ["", f"Nay đã có toàn văn trong kho (nguồn bổ sung sau): {', '.join(now_full)}."]
     return "\n".join(lines) + "\n"

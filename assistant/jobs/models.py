@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.appdb.base import Base, utcnow
+from assistant.db.base import Base, utcnow
 
 
 class Job(Base):

@@ -1,8 +1,8 @@
 """Re-index jobs: one at a time, in a background thread, progress persisted; asks keep being served meanwhile.
 
-KnowledgeService.build writes a new generation beside the serving one and switches atomically, so a job
-never interrupts answers. A second job is refused (409) while one runs. A job a killed process left
-'running' is marked failed when the next runner starts.
+The runner is given the build function (the knowledge service's build: it writes a new generation beside
+the serving one and switches atomically), so a job never interrupts answers. A second job is refused (409)
+while one runs. A job a killed process left 'running' is marked failed when the next runner starts.
 """
 
 from __future__ import annotations
@@ -20,14 +20,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.appdb.base import utcnow
+from assistant.db.base import utcnow
 from assistant.errors import AssistantError, IndexBusy, NotFound
+from assistant.index.builder import BuildReport
 from assistant.jobs.models import Job
-from assistant.knowledge import KnowledgeService
 
 log = logging.getLogger("assistant.jobs")
 PROGRESS_EVERY = 0.5  # seconds between progress writes (phase changes are always written)
 ACTIVE = ("queued", "running")
+Progress = Callable[[str, int, int], None]
+Build = Callable[[Progress], BuildReport]
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,9 @@ def _view(j: Job) -> JobView:
 
 
 class JobRunner:
-    def __init__(self, sessions: Callable[[], Session], knowledge: KnowledgeService, *, dense: bool = True) -> None:
+    def __init__(self, sessions: Callable[[], Session], build: Build) -> None:
         self._sessions = sessions
-        self.knowledge = knowledge
-        self.dense = dense
+        self._build = build
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -149,7 +150,7 @@ class JobRunner:
 
     def _run(self, job_id: str) -> None:
         try:
-            report = self.knowledge.build(dense=self.dense, progress=self._progress(job_id))
+            report = self._build(self._progress(job_id))
             self._finish(job_id, "succeeded", result=_result(report.to_dict()))
         except AssistantError as e:
             self._finish(job_id, "failed", error=e.message)
@@ -157,7 +158,7 @@ class JobRunner:
             log.exception("re-index job %s failed", job_id)
             self._finish(job_id, "failed", error=f"Lỗi ngoài dự kiến khi lập chỉ mục: {type(e).__name__}")
 
-    def _progress(self, job_id: str) -> Callable[[str, int, int], None]:
+    def _progress(self, job_id: str) -> Progress:
         last_phase, last_at = "", 0.0
 
         def update_progress(phase: str, done: int, total: int) -> None:

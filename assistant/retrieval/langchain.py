@@ -18,7 +18,7 @@ class RegulationRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    knowledge: Any  # assistant.knowledge.KnowledgeService (Any keeps pydantic from inspecting it)
+    knowledge: Any  # assistant.services.knowledge.KnowledgeService (Any keeps pydantic from inspecting it)
     k: int = 5
     documents: list[str] | None = None
 

@@ -5,21 +5,31 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from assistant.config import RetrievalSettings
-from assistant.domain import DocStatus
 from assistant.index.embeddings import Embedder
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
 from assistant.retrieval.fusion import FusionParams, fuse_scores
 from assistant.text import normalize_text
 from assistant.text.tokenize import is_unaccented
+from assistant.validity import DocumentValidity, Validity
 
-REPEALED_PENALTY = (
-    1.0  # in standardised score units: repealed text stays findable, below what is in force, with a warning
-)
+# In standardised score units, by validity on the asked date: what is not in force stays findable, below what
+# is, and always carries its warning. Text that is not in force yet, or whose replacement the corpus holds,
+# drops most; text replaced by a document the corpus lacks is still the best the corpus has on the question.
+REPEALED_PENALTY = 1.0
+PENALTIES = {
+    Validity.NOT_YET: 1.0,
+    Validity.REPEALED: 1.0,  # replaced by text the corpus holds (or by nothing named)
+    Validity.PARTLY_REPEALED: 0.0,
+    Validity.UNCERTAIN: 0.0,
+    Validity.UNKNOWN: 0.0,
+}
+REPLACEMENT_MISSING_PENALTY = 0.0  # repealed, and the replacing text is not in the corpus
 
 
 @dataclass
@@ -28,7 +38,8 @@ class Hit:
     score: float
     lexical: float | None = None
     dense: float | None = None
-    warning: str = ""
+    warning: str = ""  # the document's validity note when it is not (or may not be) in force on the date
+    validity: DocumentValidity | None = None  # the document's validity on the date the question is asked for
 
 
 class HybridSearcher:
@@ -45,9 +56,16 @@ class HybridSearcher:
         return self.embedder.embed_query(text)
 
     def search(
-        self, gen: Generation, query: str, k: int | None = None, documents: Sequence[str] | None = None
+        self,
+        gen: Generation,
+        query: str,
+        k: int | None = None,
+        documents: Sequence[str] | None = None,
+        as_of: date | None = None,
     ) -> list[Hit]:
+        """Best units first; what is in force on `as_of` (today by default) ranks above what is not."""
         k = k or self.settings.top_k
+        as_of = as_of or date.today()
         query = normalize_text(query)
         pool = self.settings.candidates
         allowed = set(documents) if documents else None
@@ -59,8 +77,8 @@ class HybridSearcher:
         fused = fuse_scores(
             dense_scores, lex_scores, self.params, unaccented=is_unaccented(query), query_words=len(query.split())
         )
-        hits = [self._hit(gen, uid, score, lex_scores, dense_scores) for uid, score in fused if uid in gen.units]
-        hits.sort(key=lambda h: h.score, reverse=True)
+        hits = [self._hit(gen, uid, score, lex_scores, dense_scores, as_of) for uid, score in fused if uid in gen.units]
+        hits.sort(key=lambda h: (validity_tier(h.validity), -h.score))
         return hits[:k]
 
     @staticmethod
@@ -81,10 +99,24 @@ class HybridSearcher:
         return sorted(found.items(), key=lambda x: x[1], reverse=True)
 
     @staticmethod
-    def _hit(gen: Generation, uid: str, score: float, lexical: dict[str, float], dense: dict[str, float]) -> Hit:
+    def _hit(
+        gen: Generation, uid: str, score: float, lexical: dict[str, float], dense: dict[str, float], as_of: date
+    ) -> Hit:
         unit = gen.units[uid]
-        hit = Hit(unit, score, lexical.get(uid), dense.get(uid))
-        if unit.status == DocStatus.REPEALED:
-            hit.score -= REPEALED_PENALTY
-            hit.warning = "Văn bản này đã hết hiệu lực."
+        v = gen.validity.for_article(unit.doc_number, unit.article, unit.effective_date, as_of)
+        hit = Hit(unit, score, lexical.get(uid), dense.get(uid), validity=v)
+        hit.score -= validity_penalty(v)
+        hit.warning = v.note or ""  # not in force (or may not be), or in force with a change due later
         return hit
+
+
+def validity_tier(v: DocumentValidity | None) -> int:
+    """Text not yet in force on the asked date never leads: it follows everything else, best first."""
+    return 1 if v is not None and v.state is Validity.NOT_YET else 0
+
+
+def validity_penalty(v: DocumentValidity) -> float:
+    """How far a unit drops for its document's validity on the asked date (0 for what is in force)."""
+    if v.state is Validity.REPEALED and v.changes and not v.replacement_in_corpus:
+        return REPLACEMENT_MISSING_PENALTY
+    return PENALTIES.get(v.state, 0.0)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
 from pydantic import ValidationError
 from telegram import Update
 
-from bots.telegram.app import build_bot
+from bots.telegram.app import ApiKeyRejected, build_bot
 from bots.telegram.client import AssistantApi
 from bots.telegram.config import BotConfig
 
@@ -31,8 +32,21 @@ def main() -> int:
         timeout=config.api_timeout,
         retries=config.api_retries,
         backoff=config.api_backoff,
+        deadline=config.api_deadline,
     )
     app = build_bot(config, api)
+    try:
+        run(app, config)
+    except ApiKeyRejected as e:
+        print(
+            f"Bot không khởi động: {e} Kiểm tra ASSISTANT_API_KEY (assistant users api-key telegram-bot).",
+            file=sys.stderr,
+        )
+        return 3
+    return 0
+
+
+def run(app: Any, config: BotConfig) -> None:
     if config.webhook_url:
         app.run_webhook(
             listen=config.webhook_listen,
@@ -44,7 +58,6 @@ def main() -> int:
         )
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
 
 
 if __name__ == "__main__":

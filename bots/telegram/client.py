@@ -2,9 +2,14 @@
 
 It authenticates with the service API key (X-API-Key) and names the Telegram user it acts for in
 X-Telegram-User-Id; the API decides whether that user is linked to a cadre and what they may see.
-Connection failures, 5xx and 503 `index_not_ready` are retried with exponential backoff and jitter; after that
-`ApiUnavailable` carries the message the user reads. Other errors become `ApiError` with the API's own Vietnamese
-message. Requests that change state are retried only when they certainly did not reach the API.
+
+Every call has one total deadline (`deadline`, 20 s by default) that covers all its attempts, so a user never
+waits longer than that for the busy message. Reads (GET) are retried on connection failures and 5xx with
+exponential backoff and jitter inside that deadline. A question (POST /ask) and every other call that changes or
+records something is sent once: it is repeated only when it certainly did not reach the API (connection refused),
+never after a timeout or an error response — an overloaded API is not sent the same question again.
+After that `ApiUnavailable` carries the message the user reads. Other errors become `ApiError` with the API's own
+Vietnamese message.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import httpx
 log = logging.getLogger(__name__)
 
 BUSY = "Hệ thống đang bận/cập nhật, vui lòng thử lại sau ít phút."
+SLOW = "Hệ thống đang quá tải nên chưa trả lời kịp. Anh/chị vui lòng gửi lại câu hỏi sau ít phút."
 UNSENT = (httpx.ConnectError, httpx.ConnectTimeout)  # the request never reached the API
 
 
@@ -35,10 +41,10 @@ class ApiError(Exception):
 
 
 class ApiUnavailable(ApiError):
-    """The API could not be reached, or kept failing, after every retry."""
+    """The API could not be reached, or kept failing, or did not answer within the deadline."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(503, "unavailable", BUSY)
+    def __init__(self, detail: str, message: str = BUSY) -> None:
+        super().__init__(503, "unavailable", message)
         self.detail = detail
 
 
@@ -53,6 +59,7 @@ class Quote:
     text: str
     doc_number: str = ""
     notes: tuple[str, ...] = ()
+    badge: str = ""  # the document's validity badge on the asked date ("Hết hiệu lực" …), as the API gives it
 
     @property
     def article_id(self) -> str:
@@ -62,7 +69,7 @@ class Quote:
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> Quote:
         notes = tuple(str(n) for n in d.get("notes") or ())
-        return cls(d["unit_id"], d["citation"], d["text"], d.get("doc_number", ""), notes)
+        return cls(d["unit_id"], d["citation"], d["text"], d.get("doc_number", ""), notes, str(d.get("badge") or ""))
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class Answer:
     cadre_code: str | None = None
     statuses: tuple[dict[str, Any], ...] = ()
     status_summary: str | None = None
+    personal: dict[str, Any] | None = None  # the worded personal view (see bots.telegram.personal)
 
     @property
     def linked(self) -> bool:
@@ -92,6 +100,7 @@ class Answer:
             cadre_code=d.get("cadre_code"),
             statuses=tuple(d.get("statuses") or ()),
             status_summary=d.get("status_summary"),
+            personal=d.get("personal"),
         )
 
 
@@ -126,18 +135,20 @@ class AssistantApi:
         base_url: str,
         api_key: str,
         *,
-        timeout: float = 30.0,
+        timeout: float = 20.0,
         retries: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
+        deadline: float = 20.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/api/v1",
             headers={"X-API-Key": api_key, "User-Agent": "tro-ly-dao-tao-telegram-bot"},
-            timeout=timeout,
+            timeout=min(timeout, deadline),
             transport=transport,
         )
+        self.deadline = deadline
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -148,19 +159,34 @@ class AssistantApi:
     # ------------------------------------------------------------------------------------------- endpoints
 
     async def ask(self, question: str, telegram_user_id: int | None) -> Answer:
-        return Answer.from_api(await self._call("POST", "/ask", telegram_user_id, json={"question": question}))
+        """One attempt (the API logs every answer): never re-sent once it may have reached the API."""
+        body = {"question": question}
+        return Answer.from_api(await self._call("POST", "/ask", telegram_user_id, json=body, idempotent=False))
 
-    async def feedback(self, trace_id: str, helpful: bool, telegram_user_id: int | None) -> None:
-        body = {"trace_id": trace_id, "helpful": helpful}
-        await self._call("POST", "/feedback", telegram_user_id, json=body, idempotent=False)
+    async def feedback(self, trace_id: str, helpful: bool, telegram_user_id: int | None, comment: str = "") -> str:
+        """Vote on one's own answer (a second vote replaces the first); returns the API's Vietnamese reply."""
+        body = {"trace_id": trace_id, "helpful": helpful, "comment": comment}
+        result = await self._call("POST", "/feedback", telegram_user_id, json=body, idempotent=False)
+        return str(result.get("message") or "")
+
+    async def cited_units(self, trace_id: str, telegram_user_id: int | None) -> list[str]:
+        """The units an answer given to this user cited, in order (GET /answers/{trace_id})."""
+        answer = await self._call("GET", f"/answers/{quote(trace_id, safe='')}", telegram_user_id)
+        return [str(u) for u in answer.get("cited_unit_ids") or ()]
+
+    async def whoami(self) -> dict[str, Any]:
+        """Who the API takes the bot's key for (the start-up check); ApiError 401 when the key is refused."""
+        return await self._call("GET", "/auth/me", None)  # type: ignore[no-any-return]
 
     async def link(self, telegram_user_id: int, code: str) -> str:
         """Redeem a one-time link code; returns the cadre code the Telegram user is now linked to."""
         body = {"telegram_user_id": telegram_user_id, "code": code}
         return str((await self._call("POST", "/telegram/links", None, json=body, idempotent=False))["cadre_code"])
 
-    async def unlink(self, telegram_user_id: int) -> None:
-        await self._call("DELETE", f"/telegram/links/{telegram_user_id}", None)
+    async def unlink(self, telegram_user_id: int) -> bool:
+        """True when a link was removed; False when the user was not linked (nothing changed)."""
+        result = await self._call("DELETE", f"/telegram/links/{telegram_user_id}", None)
+        return bool(result.get("unlinked", True))
 
     async def linked_cadre(self, telegram_user_id: int) -> str | None:
         me = await self._call("GET", "/auth/me", telegram_user_id)
@@ -189,13 +215,28 @@ class AssistantApi:
         telegram_user_id: int | None,
         *,
         json: Any = None,
-        idempotent: bool = True,
+        idempotent: bool | None = None,
     ) -> Any:
+        """One call within the total deadline; see the module docstring for what is retried."""
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "DELETE")
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._attempts(method, path, telegram_user_id, json, idempotent)
+        except TimeoutError as e:
+            raise ApiUnavailable(f"{method} {path}: no answer within {self.deadline:g} s", SLOW) from e
+
+    async def _attempts(self, method: str, path: str, telegram_user_id: int | None, json: Any, idempotent: bool) -> Any:
         headers = {"X-Telegram-User-Id": str(telegram_user_id)} if telegram_user_id is not None else {}
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
                 response = await self._http.request(method, path, json=json, headers=headers)
+            except httpx.TimeoutException as e:
+                if isinstance(e, httpx.ConnectTimeout) and not last:
+                    await asyncio.sleep(self._delay(attempt))
+                    continue
+                raise ApiUnavailable(f"{method} {path}: {type(e).__name__}", SLOW) from e
             except httpx.TransportError as e:
                 if last or not (idempotent or isinstance(e, UNSENT)):
                     raise ApiUnavailable(f"{method} {path}: {type(e).__name__}: {e}") from e
@@ -204,7 +245,7 @@ class AssistantApi:
                 continue
             if response.status_code < 500:
                 return _result(response)
-            if last or not (idempotent or response.status_code == 503):
+            if last or not idempotent:
                 raise ApiUnavailable(f"{method} {path}: HTTP {response.status_code} {_error(response)[1]}")
             log.warning(
                 "API %s %s: HTTP %d; retry %d/%d", method, path, response.status_code, attempt + 1, self.retries

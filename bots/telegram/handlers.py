@@ -11,9 +11,9 @@ import asyncio
 import logging
 import re
 import uuid
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bots.telegram import render, texts
-from bots.telegram.client import BUSY, Answer, ApiError, ApiUnavailable, AssistantApi, EndpointMissing, Quote
+from bots.telegram.client import BUSY, Answer, ApiError, ApiUnavailable, AssistantApi, Quote
 from bots.telegram.limits import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -29,9 +29,13 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 MAX_QUESTION = 2000  # the API's limit
 MAX_ARTICLE_BUTTONS = 3
-ARTICLE_DATA = re.compile(r"^a:([\w-]{1,40}):(\d{1,2})$")  # callback data ≤ 64 bytes: trace id and quote index
+# Callback data (≤ 64 bytes) names what the API can resolve after any restart: the article's unit id, or the
+# answer's trace id and the quote's index ("a:" is the same, from bots before this format).
+ARTICLE_DATA = re.compile(r"^u:([a-z0-9-]{1,50}:d[a-z0-9]{1,8})$")
+QUOTE_DATA = re.compile(r"^[at]:([\w-]{1,40}):(\d{1,2})$")
 FEEDBACK_DATA = re.compile(r"^f:([\w-]{1,40}):([01])$")
 HINT_SHOWN = "link_hint_shown"
+CHOSEN = " ✓"
 
 
 class DeliveryFailed(Exception):
@@ -42,28 +46,17 @@ class DeliveryFailed(Exception):
         self.trace_id = trace_id
 
 
-class AnswerMemory:
-    """Recent answers by trace id, so a button press can find the quote it points to (bounded, newest kept)."""
-
-    def __init__(self, size: int = 2000) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Answer] = OrderedDict()
-
-    def remember(self, answer: Answer) -> None:
-        self._items[answer.trace_id] = answer
-        self._items.move_to_end(answer.trace_id)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def get(self, trace_id: str) -> Answer | None:
-        return self._items.get(trace_id)
+@dataclass
+class _Vote:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
 
 
 class Handlers:
-    def __init__(self, api: AssistantApi, limiter: RateLimiter, answers: AnswerMemory | None = None) -> None:
+    def __init__(self, api: AssistantApi, limiter: RateLimiter) -> None:
         self.api = api
         self.limiter = limiter
-        self.answers = answers or AnswerMemory()
+        self._votes: dict[tuple[int | None, str], _Vote] = {}  # one vote at a time per user and answer
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         new_messages = filters.UpdateType.MESSAGE
@@ -72,7 +65,9 @@ class Handlers:
         app.add_handler(CommandHandler("link", self.link, filters=new_messages))
         app.add_handler(CommandHandler("unlink", self.unlink, filters=new_messages))
         app.add_handler(CommandHandler("status", self.status, filters=new_messages))
+        app.add_handler(CommandHandler("feedback", self.feedback_command, filters=new_messages))
         app.add_handler(CallbackQueryHandler(self.show_article, pattern=ARTICLE_DATA))
+        app.add_handler(CallbackQueryHandler(self.show_article, pattern=QUOTE_DATA))
         app.add_handler(CallbackQueryHandler(self.feedback, pattern=FEEDBACK_DATA))
         app.add_handler(CallbackQueryHandler(self.expired_button))
         app.add_handler(MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, self.question))
@@ -115,11 +110,11 @@ class Handlers:
         if user is None or not _private(update):
             await _reply(update, texts.PRIVATE_ONLY)
             return
-        await self.api.unlink(user.id)
+        unlinked = await self.api.unlink(user.id)
         if context.user_data is not None:
             context.user_data.pop(HINT_SHOWN, None)
-        log.info("tg:%s unlinked", user.id)
-        await _reply(update, texts.UNLINKED)
+        log.info("tg:%s unlink: %s", user.id, "removed" if unlinked else "was not linked")
+        await _reply(update, texts.UNLINKED if unlinked else texts.NOTHING_TO_UNLINK)
 
     async def status(self, update: Update, context: Context) -> None:
         user, chat = update.effective_user, update.effective_chat
@@ -144,13 +139,14 @@ class Handlers:
             await message.reply_text(texts.TOO_LONG.format(limit=f"{MAX_QUESTION:,}".replace(",", ".")))
             return
         if wait := self.limiter.acquire(user.id):
-            log.info("tg:%s rate limited (%.0f s)", user.id, wait)
-            await message.reply_text(texts.RATE_LIMITED.format(seconds=max(1, round(wait))))
+            told = self.limiter.should_notify(user.id, wait)
+            log.info("tg:%s rate limited (%.0f s)%s", user.id, wait, "" if told else ", already told")
+            if told:  # once per burst: the rest of the burst is dropped silently
+                await message.reply_text(texts.RATE_LIMITED.format(seconds=max(1, round(wait))))
             return
         acting_for = user.id if _private(update) else None
         async with typing(context, message.chat_id):
             answer = await self.api.ask(text, acting_for)
-        self.answers.remember(answer)
         hint = acting_for is not None and not answer.linked and not _hint_shown(context)
         parts = render.pack(render.answer_blocks(answer, link_hint=hint))
         try:
@@ -169,42 +165,75 @@ class Handlers:
     # ------------------------------------------------------------------------------------------- buttons
 
     async def show_article(self, update: Update, context: Context) -> None:
+        """📖: the cited article, found through the API from the button alone (no memory of the answer)."""
         query, chat = update.callback_query, update.effective_chat
-        match = ARTICLE_DATA.match(query.data or "") if query else None
-        if query is None or chat is None or match is None:
+        if query is None or chat is None:
             return
-        answer = self.answers.get(match.group(1))
-        index = int(match.group(2))
-        if answer is None or index >= len(answer.quotes):
-            await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+        data = query.data or ""
+        if match := ARTICLE_DATA.match(data):
+            article_id = match.group(1)
+        elif match := QUOTE_DATA.match(data):
+            acting_for = update.effective_user.id if update.effective_user and _private(update) else None
+            try:
+                units = await self.api.cited_units(match.group(1), acting_for)
+            except ApiError as e:
+                if e.status != 404:
+                    raise
+                units = []
+            index = int(match.group(2))
+            if index >= len(units):
+                await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+                return
+            article_id = ":".join(units[index].split(":")[:2])
+        else:
             return
         await query.answer()
-        quote = answer.quotes[index]
         async with typing(context, chat.id):
-            try:
-                blocks = render.article_blocks(await self.api.article(quote.article_id))
-            except EndpointMissing:
-                same = [q for q in answer.quotes if q.article_id == quote.article_id]
-                blocks = render.quoted_only_blocks(article_citation(quote), same)
+            blocks = render.article_blocks(await self.api.article(article_id))
         for part in render.pack(blocks):
             await context.bot.send_message(chat.id, part)
 
     async def feedback(self, update: Update, context: Context) -> None:
+        """👍/👎: one vote per user and answer, kept by the API; a second tap changes it, and the chosen button is
+        marked so the user sees which vote counts."""
         query = update.callback_query
         match = FEEDBACK_DATA.match(query.data or "") if query else None
         if query is None or match is None:
             return
+        trace_id, helpful = match.group(1), match.group(2) == "1"
         acting_for = update.effective_user.id if update.effective_user and _private(update) else None
-        await self.api.feedback(match.group(1), match.group(2) == "1", acting_for)
-        await query.answer(texts.THANKS)
+        key = (acting_for, trace_id)
+        vote = self._votes.setdefault(key, _Vote())
+        vote.users += 1
+        try:
+            async with vote.lock:  # a fast double tap reaches the API one vote after the other
+                said = await self.api.feedback(trace_id, helpful, acting_for)
+        finally:
+            vote.users -= 1
+            if vote.users == 0:
+                self._votes.pop(key, None)
+        await query.answer(said or texts.THANKS)
         message = query.message
         if isinstance(message, Message) and message.reply_markup:
-            kept = [
-                row
-                for row in message.reply_markup.inline_keyboard
-                if not any(FEEDBACK_DATA.match(str(b.callback_data or "")) for b in row)
-            ]
-            await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+            marked = mark_vote(message.reply_markup, helpful)
+            if marked.to_dict() != message.reply_markup.to_dict():
+                with suppress(TelegramError):  # cosmetic: the vote is already recorded
+                    await query.edit_message_reply_markup(marked)
+
+    async def feedback_command(self, update: Update, context: Context) -> None:
+        """`/feedback <góp ý>` in reply to one of the bot's answers: a 👎 with the comment, one record."""
+        message = update.effective_message
+        if message is None:
+            return
+        replied = message.reply_to_message
+        trace_id = answer_trace_id(replied) if replied is not None else None
+        comment = " ".join(context.args or ()).strip()
+        if trace_id is None or not comment:
+            await _reply(update, texts.FEEDBACK_USAGE)
+            return
+        acting_for = update.effective_user.id if update.effective_user and _private(update) else None
+        said = await self.api.feedback(trace_id, False, acting_for, comment=comment[:2000])
+        await _reply(update, render.escape(said or texts.THANKS))
 
     async def expired_button(self, update: Update, context: Context) -> None:
         if update.callback_query:
@@ -219,7 +248,7 @@ class Handlers:
         update_id = update.update_id if isinstance(update, Update) else None
         if isinstance(error, ApiUnavailable):
             log.warning("API unavailable (update %s, trace %s): %s", update_id, incident, error.detail)
-            text = BUSY
+            text = error.message or BUSY
         elif isinstance(error, ApiError) and error.status == 401:
             log.error("API refused the bot's key (update %s, trace %s): %s", update_id, incident, error)
             text = texts.NOT_AUTHORISED.format(incident=incident)
@@ -237,17 +266,22 @@ class Handlers:
 
 
 def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup:
-    """One button per cited article (at most three), then 👍 / 👎; callback data is trace id and index."""
+    """One button per cited article (at most three), then 👍 / 👎. The data names the article by its unit id (or,
+    if that would not fit in 64 bytes, the answer's trace id and the quote index) — never something only this
+    process remembers."""
     firsts: dict[str, int] = {}
     for i, q in enumerate(answer.quotes):
         firsts.setdefault(q.article_id, i)
     articles = list(firsts.items())[:MAX_ARTICLE_BUTTONS]
     rows = []
-    for _, i in articles:
+    for article_id, i in articles:
         label = texts.ARTICLE_BUTTON
         if len(articles) > 1:
             label = texts.ARTICLE_BUTTON_OF.format(citation=article_citation(answer.quotes[i]))
-        rows.append([InlineKeyboardButton(label, callback_data=_data("a", answer.trace_id, i))])
+        data = f"u:{article_id}"
+        if len(data.encode()) > 64 or not ARTICLE_DATA.match(data):
+            data = _data("t", answer.trace_id, i)
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
     rows.append(
         [
             InlineKeyboardButton(texts.HELPFUL, callback_data=_data("f", answer.trace_id, 1)),
@@ -255,6 +289,32 @@ def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup:
         ]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def mark_vote(markup: InlineKeyboardMarkup, helpful: bool) -> InlineKeyboardMarkup:
+    """The same keyboard with the chosen vote marked ✓ (and the other one not)."""
+    rows = []
+    for row in markup.inline_keyboard:
+        buttons = []
+        for b in row:
+            m = FEEDBACK_DATA.match(str(b.callback_data or ""))
+            if m is None:
+                buttons.append(b)
+                continue
+            label = b.text.removesuffix(CHOSEN) + (CHOSEN if (m.group(2) == "1") == helpful else "")
+            buttons.append(InlineKeyboardButton(label, callback_data=b.callback_data))
+        rows.append(buttons)
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_trace_id(message: Message) -> str | None:
+    """The trace id of an answer message, read from its 👍/👎 buttons (so it works after a restart)."""
+    markup = message.reply_markup
+    for row in markup.inline_keyboard if markup else ():
+        for b in row:
+            if m := FEEDBACK_DATA.match(str(b.callback_data or "")):
+                return m.group(1)
+    return None
 
 
 def _data(kind: str, trace_id: str, index: int) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.telegram.client import Answer, Article, Quote
+from bots.telegram.personal import personal_blocks
 
 LIMIT = 4096  # Telegram: 1-4096 characters per message (counted here in UTF-16 units, on the raw HTML)
 OPEN_QUOTE, CLOSE_QUOTE = "«", "»"
@@ -44,9 +45,11 @@ def vn_date(iso: str | None) -> str:
 # ----------------------------------------------------------------------------------------------- content
 
 
-def quote_block(q: Quote, lead: str = "Theo") -> str:
-    block = f"{lead} <b>{escape(q.citation)}</b>:\n{OPEN_QUOTE}{escape(q.text)}{CLOSE_QUOTE}"
-    if q.notes:
+def quote_block(q: Quote, lead: str = "Theo", *, notes: bool = True) -> str:
+    """One quote; `notes=False` for a further quote of a document whose notes were already shown."""
+    badge = f" [{escape(q.badge)}]" if q.badge else ""
+    block = f"{lead} <b>{escape(q.citation)}</b>{badge}:\n{OPEN_QUOTE}{escape(q.text)}{CLOSE_QUOTE}"
+    if q.notes and notes:
         block += f"\n<i>⚠️ Lưu ý: {escape(' '.join(q.notes))}</i>"
     return block
 
@@ -72,8 +75,14 @@ def answer_blocks(answer: Answer, *, link_hint: bool = False) -> list[str]:
     if answer.abstained or not answer.quotes:
         blocks = [escape(answer.text)]
     else:
-        blocks = [quote_block(q, "Theo" if i == 0 else "Ngoài ra, theo") for i, q in enumerate(answer.quotes)]
-    if answer.linked:
+        firsts = {q.doc_number or q.unit_id: i for i, q in reversed(list(enumerate(answer.quotes)))}
+        blocks = [
+            quote_block(q, "Theo" if i == 0 else "Ngoài ra, theo", notes=firsts[q.doc_number or q.unit_id] == i)
+            for i, q in enumerate(answer.quotes)
+        ]
+    if answer.linked and answer.personal:
+        blocks += personal_blocks(answer.personal, heading="📋 <b>Tình trạng đào tạo liên quan đến câu hỏi</b>")
+    elif answer.linked:
         blocks.append(personal_block(answer))
     if link_hint:
         blocks.append(LINK_HINT)
@@ -112,6 +121,13 @@ def status_blocks(report: Mapping[str, Any]) -> list[str]:
     requirements = "<b>Các yêu cầu</b>\n" + (
         "\n".join(map(status_line, statuses)) if statuses else "Chưa có yêu cầu nào trong bộ quy tắc áp dụng."
     )
+    if report.get("personal"):  # the worded view: requirement, record, gap and next step for each
+        return [
+            who,
+            *personal_blocks(report["personal"], heading="<b>Các yêu cầu</b>"),
+            _enrollments_block(report.get("enrollments", [])),
+            _deadlines_block(statuses),
+        ]
     return [who, requirements, _enrollments_block(report.get("enrollments", [])), _deadlines_block(statuses)]
 
 

@@ -15,6 +15,7 @@ HELP = (
     "cấp, dùng một lần). Sau khi liên kết, câu trả lời kèm tình trạng đào tạo của anh/chị.\n"
     "• /status — các yêu cầu đào tạo, khóa học đã ghi danh và thời hạn của anh/chị.\n"
     "• /unlink — hủy liên kết.\n"
+    "• /feedback <i>nội dung</i> — trả lời (reply) vào một câu trả lời để góp ý về nó.\n"
     "• /help — hướng dẫn này.\n\n"
     "Dưới mỗi câu trả lời: «Xem toàn văn điều khoản» để đọc cả điều được trích; 👍 / 👎 để góp ý."
 )
@@ -24,10 +25,16 @@ COMMANDS = {
     "status": "Tình trạng đào tạo của tôi",
     "link": "Liên kết với hồ sơ cán bộ (kèm mã)",
     "unlink": "Hủy liên kết",
+    "feedback": "Góp ý cho câu trả lời (trả lời vào câu trả lời đó)",
 }
 LINK_USAGE = "Vui lòng gửi kèm mã liên kết, ví dụ: <code>/link K7QX-M2PA-9RTB-4WZE</code>"
 LINKED = "✅ Đã liên kết tài khoản Telegram với hồ sơ cán bộ <b>{name}</b>. Gõ /status để xem tình trạng đào tạo."
 UNLINKED = "Đã hủy liên kết. Anh/chị vẫn có thể hỏi về quy định; câu trả lời sẽ không kèm tình trạng cá nhân."
+NOTHING_TO_UNLINK = "Tài khoản Telegram này chưa liên kết với hồ sơ cán bộ nào nên không có gì để hủy."
+FEEDBACK_USAGE = (
+    "Để góp ý cho một câu trả lời: bấm «Trả lời» (reply) vào câu trả lời đó rồi gửi "
+    "<code>/feedback nội dung góp ý</code>."
+)
 NOT_LINKED = (
     "Tài khoản Telegram này chưa liên kết với hồ sơ cán bộ. Vui lòng xin mã liên kết từ bộ phận tổ chức cán bộ "
     "rồi gửi <code>/link MÃ</code>."
@@ -40,7 +47,7 @@ ARTICLE_BUTTON = "📖 Xem toàn văn điều khoản"
 ARTICLE_BUTTON_OF = "📖 Toàn văn {citation}"
 HELPFUL, NOT_HELPFUL = "👍 Hữu ích", "👎 Chưa đúng"
 THANKS = "Cảm ơn anh/chị đã góp ý."
-BUTTON_EXPIRED = "Nút này đã hết hiệu lực; anh/chị vui lòng hỏi lại."
+BUTTON_EXPIRED = "Không tìm thấy câu trả lời của nút này; anh/chị vui lòng hỏi lại."
 UNEXPECTED = "Xin lỗi, đã có lỗi ngoài dự kiến. Anh/chị vui lòng thử lại sau. (Mã sự cố: {incident})"
 BAD_REQUEST = "Yêu cầu không hợp lệ. Anh/chị vui lòng kiểm tra lại nội dung đã gửi."
 NOT_AUTHORISED = "Bot tạm thời không truy cập được hệ thống. Vui lòng báo quản trị viên. (Mã sự cố: {incident})"

@@ -22,8 +22,21 @@ const RELATIONS = {
   repealed_by: "Bị bãi bỏ bởi",
 };
 const PHASES = { "": "Đang chuẩn bị", lexical: "Lập chỉ mục từ khóa", embed: "Tính véc-tơ ngữ nghĩa", store: "Ghi chỉ mục" };
-const JOB_KINDS = { commit: "Thêm văn bản", update: "Sửa văn bản", delete: "Rút văn bản", reindex: "Lập lại toàn bộ" };
+const JOB_KINDS = {
+  commit: "Thêm văn bản",
+  update: "Sửa văn bản",
+  delete: "Rút văn bản",
+  restore: "Khôi phục văn bản",
+  reindex: "Lập lại toàn bộ",
+};
 const POLL_MS = 300;
+const CHANGES = {
+  withdrawn: "đã rút khỏi kho (xem «Văn bản đã rút» để khôi phục)",
+  already_absent: "không còn trong kho",
+  restored: "đã đưa trở lại kho",
+  reverted: "đã trở về phiên bản trước",
+  not_restorable: "không tìm thấy phiên bản cũ; giữ phiên bản hiện có",
+};
 
 let editing = null; // the document number being edited
 let upload = null; // the preview being confirmed
@@ -37,6 +50,7 @@ function onReady() {
   $("#upload-form").addEventListener("submit", onUpload);
   $("#preview").addEventListener("submit", onCommit);
   $("#preview-cancel").addEventListener("click", closePreview);
+  for (const id of ["#meta-doc_type", "#meta-number"]) $(id).addEventListener("input", updateCitationExample);
   $("#edit-form").addEventListener("submit", onEdit);
   $("#edit-cancel").addEventListener("click", closeEdit);
   $("#add-relation").addEventListener("click", () => {
@@ -45,11 +59,23 @@ function onReady() {
     row.querySelector("select").focus();
   });
   setupRollback();
+  $("#feedback-filter").addEventListener("change", loadFeedback);
   refresh();
 }
 
 function refresh() {
-  return Promise.all([loadDocuments(), loadIndex(), loadJobs(), loadUnanswered()]);
+  return Promise.all([loadDocuments(), loadWithdrawn(), loadIndex(), loadJobs(), loadUnanswered(), loadFeedback()]);
+}
+
+/** Who did it, in Vietnamese: "anonymous", "user:…", "bot:…/tg:…", "cli:…" are the log's words, not the reader's. */
+function askerLabel(asker) {
+  if (!asker || asker === "anonymous") return "Khách (chưa đăng nhập)";
+  if (asker.startsWith("user:")) return asker.slice(5);
+  const tg = asker.match(/^bot:[^/]+\/tg:(\d+)$/);
+  if (tg) return `Telegram ${tg[1]}`;
+  if (asker.startsWith("bot:")) return "Bot Telegram (nhóm)";
+  if (asker.startsWith("cli:")) return "Dòng lệnh trên máy chủ";
+  return asker;
 }
 
 function fillSelect(select, options) {
@@ -70,7 +96,7 @@ async function loadDocuments() {
           { dataset: { number: d.number } },
           h("td", { "data-label": "Số hiệu" }, d.number),
           h("td", { "data-label": "Tên văn bản" }, docTitle(d)),
-          h("td", { "data-label": "Hiệu lực" }, validityBadges({ status: d.status })),
+          h("td", { "data-label": "Hiệu lực" }, validityBadges({ validity: d.validity, status_label: d.status_label })),
           h("td", { "data-label": "Mức đầy đủ" }, COMPLETENESS[d.completeness] || d.completeness),
           h("td", { "data-label": "Số điều" }, String(d.articles)),
           h("td", { "data-label": "Chỉ mục" }, d.indexed ? badge("đã lập chỉ mục", "ok") : badge("chưa lập chỉ mục", "warn")),
@@ -78,11 +104,69 @@ async function loadDocuments() {
             "td",
             { "data-label": "Thao tác" },
             h("button.secondary", { type: "button", "aria-label": `Sửa hiệu lực, quan hệ của ${d.number}`, onclick: () => openEdit(d.number) }, "Sửa"),
+            " ",
+            withdrawControl(d.number),
           ),
         ),
       ),
     );
     announce($("#documents-status"), `${docs.length} văn bản.`);
+  } catch (e) {
+    announce($("#documents-status"), e.message, "error");
+  }
+}
+
+/** "Rút khỏi kho" asks once, then withdraws: the document leaves this and every later build until restored. */
+function withdrawControl(number) {
+  const ask = h("button.danger", { type: "button", "aria-label": `Rút văn bản ${number} khỏi kho` }, "Rút khỏi kho");
+  const confirm = h(
+    "span.confirm",
+    { hidden: true },
+    h("span", {}, `Rút ${number}: không còn được dùng để trả lời, kể cả sau khi lập chỉ mục lại. Tiếp tục?`),
+    h("button.danger", { type: "button", onclick: () => withdraw(number) }, "Xác nhận rút"),
+    h("button.secondary", { type: "button", onclick: () => { confirm.hidden = true; ask.hidden = false; ask.focus(); } }, "Hủy"),
+  );
+  ask.addEventListener("click", () => {
+    ask.hidden = true;
+    confirm.hidden = false;
+    confirm.querySelector("button.secondary").focus();
+  });
+  return h("span", {}, ask, confirm);
+}
+
+async function withdraw(number) {
+  try {
+    const job = await api(`/admin/documents/${docPath(number)}`, { method: "DELETE" });
+    await trackJob(job);
+  } catch (e) {
+    announce($("#documents-status"), e.message, "error");
+  }
+}
+
+async function loadWithdrawn() {
+  const list = $("#withdrawn");
+  try {
+    const docs = await api("/admin/withdrawn");
+    $("#withdrawn-section").hidden = !docs.length;
+    clear(
+      list,
+      docs.map((d) =>
+        h(
+          "li",
+          { dataset: { number: d.number } },
+          h("strong", {}, d.number), ` — ${docTitle(d)} `,
+          h("button.secondary", { type: "button", "aria-label": `Khôi phục ${d.number}`, onclick: () => restore(d.number) }, "Khôi phục"),
+        ),
+      ),
+    );
+  } catch (e) {
+    announce($("#documents-status"), e.message, "error");
+  }
+}
+
+async function restore(number) {
+  try {
+    await trackJob(await api(`/admin/withdrawn/${docPath(number)}/restore`, { method: "POST" }));
   } catch (e) {
     announce($("#documents-status"), e.message, "error");
   }
@@ -170,6 +254,7 @@ async function onUpload(event) {
 function showPreview(p) {
   const doc = p.document;
   clear($("#preview-warnings"), p.warnings.map((w) => h("li", {}, w)));
+  showCitationExample(p.citation_example);
   clear($("#preview-tree"), structureTree(p.structure));
   for (const field of ["number", "doc_type", "title", "issuer", "issued_date", "effective_date", "status", "completeness"]) {
     $(`#meta-${field}`).value = doc[field] || "";
@@ -177,6 +262,7 @@ function showPreview(p) {
   $("#meta-completeness_note").value = "";
   $("#meta-source").value = "";
   $("#preview").hidden = false;
+  $("#citation-warning").hidden = Boolean(doc.doc_type);
   $("#preview-title").focus();
 }
 
@@ -222,6 +308,21 @@ async function onCommit(event) {
   }
 }
 
+/** How answers will cite the document, updated as the administrator fills in the type and number. */
+function showCitationExample(example) {
+  const out = $("#citation-example");
+  out.textContent = example || "—";
+}
+
+function updateCitationExample() {
+  if (!upload) return;
+  const type = $("#meta-doc_type").value.trim();
+  const number = $("#meta-number").value.trim();
+  const first = upload.structure[0]?.number || "1";
+  showCitationExample(number ? `Điều ${first} ${type ? `${type} ` : ""}số ${number}` : "");
+  $("#citation-warning").hidden = Boolean(type);
+}
+
 function closePreview() {
   $("#preview").hidden = true;
   $("#upload-form").reset();
@@ -236,6 +337,7 @@ async function trackJob(job) {
   const status = $("#job-status");
   section.hidden = false;
   clear($("#job-result"));
+  announce(status, "Đang chuẩn bị…"); // never the previous job's outcome
   $("#job-title").textContent = `${JOB_KINDS[job.kind] || job.kind}${job.target ? ` — ${job.target}` : ""}`;
   section.scrollIntoView({ block: "nearest" });
   $("#job-title").focus();
@@ -304,7 +406,8 @@ function setupRollback() {
     button.hidden = false;
     try {
       const body = await api("/admin/index/rollback", { method: "POST" });
-      announce($("#index-status"), `Đã quay lui về thế hệ ${body.generation}.`, "ok");
+      announce($("#index-status"), body.message || `Đã quay lui về thế hệ ${body.generation}.`, "ok");
+      clear($("#rollback-changes"), (body.changes || []).map((c) => h("li", {}, `${c.number}: ${CHANGES[c.change] || c.change}`)));
       await refresh();
     } catch (e) {
       announce($("#index-status"), e.message, "error");
@@ -327,7 +430,7 @@ async function loadJobs() {
           h("td", { "data-label": "Loại" }, JOB_KINDS[j.kind] || j.kind),
           h("td", { "data-label": "Văn bản" }, j.target || "—"),
           h("td", { "data-label": "Kết quả" }, jobOutcome(j)),
-          h("td", { "data-label": "Người yêu cầu" }, j.requested_by.replace(/^user:/, "")),
+          h("td", { "data-label": "Người yêu cầu" }, askerLabel(j.requested_by)),
         ),
       ),
     );
@@ -358,7 +461,7 @@ async function loadUnanswered() {
           {},
           h("td", { "data-label": "Thời điểm" }, formatTime(a.at)),
           h("td", { "data-label": "Câu hỏi" }, a.question),
-          h("td", { "data-label": "Người hỏi" }, a.asker.replace(/^user:/, "")),
+          h("td", { "data-label": "Người hỏi" }, askerLabel(a.asker)),
           h("td", { "data-label": "Độ tin cậy" }, a.confidence.toFixed(2)),
         ),
       ),
@@ -366,4 +469,46 @@ async function loadUnanswered() {
   } catch (e) {
     clear(body, h("tr", {}, h("td", { colspan: "4" }, e.message)));
   }
+}
+
+// ------------------------------------------------------------------------------------------------ feedback
+
+async function loadFeedback() {
+  const body = $("#feedback tbody");
+  const only = $("#feedback-filter").value;
+  try {
+    const rows = await api(`/admin/feedback?limit=100${only ? `&helpful=${only}` : ""}`);
+    if (!rows.length) return clear(body, h("tr", {}, h("td", { colspan: "5" }, "Chưa có góp ý nào.")));
+    clear(
+      body,
+      rows.map((f) =>
+        h(
+          "tr",
+          { dataset: { trace: f.answer.trace_id } },
+          h("td", { "data-label": "Thời điểm" }, formatTime(f.at)),
+          h("td", { "data-label": "Đánh giá" }, f.helpful ? h("span.vote-up", {}, "👍 Hữu ích") : h("span.vote-down", {}, "👎 Chưa đúng")),
+          h("td", { "data-label": "Góp ý" }, f.comment || "—"),
+          h(
+            "td",
+            { "data-label": "Câu trả lời được đánh giá" },
+            h("p", {}, f.answer.question),
+            f.answer.abstained
+              ? h("p.muted", {}, "Hệ thống đã từ chối trả lời câu này.")
+              : h("p.muted", {}, `Đã trích: ${f.answer.cited_unit_ids.map(unitLabel).join("; ") || "—"}`),
+            h("small.trace", {}, `Mã tra cứu ${f.answer.trace_id}`),
+          ),
+          h("td", { "data-label": "Người góp ý" }, askerLabel(f.rated_by)),
+        ),
+      ),
+    );
+  } catch (e) {
+    clear(body, h("tr", {}, h("td", { colspan: "5" }, e.message)));
+  }
+}
+
+/** "58-2010-qh12:d33:k1:a" → "Điểm a Khoản 1 Điều 33 (58-2010-qh12)": readable without the article text. */
+function unitLabel(unitId) {
+  const [doc, d, k, p] = unitId.split(":");
+  const parts = [p && `Điểm ${p}`, k && `Khoản ${k.slice(1)}`, d && `Điều ${d.slice(1)}`].filter(Boolean);
+  return `${parts.join(" ")} (${doc.toUpperCase()})`;
 }

@@ -4,6 +4,7 @@
 
 import { api, docPath, download } from "./api.js";
 import { start } from "./auth.js";
+import { personalView } from "./personal.js";
 import {
   $,
   clear,
@@ -31,6 +32,7 @@ start({ roles: ["hr", "admin", "cadre"], onReady });
 function onReady(me) {
   state.me = me;
   $("#admin-link").hidden = me.role !== "admin";
+  $("#reports-link").hidden = !["hr", "admin"].includes(me.role);
   setupTabs();
   setupComposer();
   if (me.role === "hr") loadCadres();
@@ -61,7 +63,7 @@ async function loadCadres() {
     $("#cadre-count").textContent = e.message;
   }
   picker.addEventListener("change", () => {
-    if (picker.value) showCadre(picker.value, { focus: false });
+    if (picker.value) showCadre(picker.value, { focus: false, reveal: true });
   });
 }
 
@@ -145,8 +147,9 @@ async function statusBlock(answer) {
   const cadre = state.cadres.get(answer.cadre_code);
   const name = cadre ? cadre.full_name : answer.cadre_code;
   const block = h("section.status-block", {}, h("h3", {}, `Tình trạng đào tạo của ${name}`));
-  if (answer.status_summary) block.append(h("p", {}, answer.status_summary));
-  if (answer.statuses.length) {
+  if (answer.personal) block.append(personalView(answer.personal));
+  else if (answer.status_summary) block.append(h("p", {}, answer.status_summary));
+  if (!answer.personal && answer.statuses.length) {
     block.append(
       h(
         "ul.plain",
@@ -232,8 +235,9 @@ function citationView(doc, quote) {
       h("dt", {}, "Cơ quan ban hành"), h("dd", {}, doc.issuer || "—"),
       h("dt", {}, "Ngày ban hành"), h("dd", {}, formatDate(doc.issued_date)),
       h("dt", {}, "Hiệu lực từ"), h("dd", {}, formatDate(doc.effective_date)),
-      h("dt", {}, "Tình trạng"), h("dd", {}, doc.status_label, doc.status_source ? h("small.block", {}, doc.status_source) : null),
+      h("dt", {}, "Tình trạng"), h("dd", {}, doc.validity?.badge || doc.status_label),
     ),
+    doc.validity?.note ? h("p.note.validity-note", {}, doc.validity.note) : null,
     doc.completeness_note ? h("p.note", {}, doc.completeness_note) : null,
     h(
       "section.article",
@@ -247,7 +251,7 @@ function citationView(doc, quote) {
           "section.relations",
           {},
           h("h3", {}, "Quan hệ với văn bản khác"),
-          h("ul.plain", {}, doc.relations.map((r) => h("li", {}, `${RELATION_LABELS[r.kind] || r.kind} ${r.target}`, r.note ? h("small.block", {}, r.note) : null))),
+          h("ul.plain", {}, doc.relations.map((r) => h("li", {}, `${RELATION_LABELS[r.kind] || r.kind} ${r.target}`))),
         )
       : null,
   );
@@ -271,10 +275,11 @@ function articleBody(unit, quote, article, position) {
 
 // ------------------------------------------------------------------------------------------------ cadre status
 
-async function showCadre(code, { focus = true } = {}) {
+async function showCadre(code, { focus = true, reveal = false } = {}) {
   const panel = $("#panel-cadre");
   selectTab("cadre", { focus: false });
   clear(panel, h("p.muted", {}, "Đang tải tình trạng đào tạo…"));
+  if (reveal) revealPanel(panel);
   try {
     const report = await api(`/cadres/${encodeURIComponent(code)}/status`);
     clear(panel, cadreView(report));
@@ -282,10 +287,21 @@ async function showCadre(code, { focus = true } = {}) {
     clear(panel, h("p.error", { role: "alert" }, e.message));
   }
   if (focus) (panel.querySelector("h2") || panel).focus();
+  if (reveal) revealPanel(panel);
+}
+
+/** On a phone the side panel sits below the whole chat: bring it into view when the user asked for it. */
+function revealPanel(panel) {
+  const box = panel.getBoundingClientRect();
+  if (box.top < 0 || box.top > window.innerHeight * 0.6) {
+    const tabs = document.querySelector(".side .tabs") || panel;
+    tabs.scrollIntoView({ block: "start", behavior: REVEAL_MS ? "smooth" : "auto" });
+  }
 }
 
 function cadreView(report) {
   const c = report.cadre;
+  const canExport = ["hr", "admin"].includes(state.me?.role); // a cadre's own page has no report to export
   const exportStatus = h("span.muted", { role: "status", "aria-live": "polite" });
   const exportButton = (format) =>
     h(
@@ -310,18 +326,28 @@ function cadreView(report) {
     h("h2", { tabindex: "-1" }, c.full_name),
     h("p.muted", {}, [c.kind_label, c.position, c.title_name].filter(Boolean).join(" · ")),
     h("p", {}, c.unit_path.concat(c.unit_path.at(-1) === c.unit_name ? [] : [c.unit_name]).join(" › ")),
-    h("p.summary", {}, report.summary),
+    report.personal ? null : h("p.summary", {}, report.summary),
     h("p.muted", {}, `Tính đến ngày ${formatDate(report.as_of)}`),
-    report.statuses.length ? statusTable(report.statuses) : null,
+    report.personal ? personalView(report.personal) : report.statuses.length ? statusTable(report.statuses) : null,
     report.enrollments.length
       ? h(
           "section",
           {},
           h("h3", {}, "Khóa học đã ghi danh"),
-          h("ul.plain", {}, report.enrollments.map((e) => h("li", {}, `${e.course_code}: ${e.status}`, e.completed_on ? ` (hoàn thành ${formatDate(e.completed_on)})` : ""))),
+          h("ul.plain", {}, report.enrollments.map((e) => h("li", {}, `${e.course_name || e.course_code}: ${e.status_label || "—"}`, e.completed_on ? ` (hoàn thành ${formatDate(e.completed_on)})` : ""))),
         )
       : null,
-    h("div.exports", {}, exportButton("csv"), exportButton("xlsx"), exportStatus),
+    canExport
+      ? h(
+          "div.exports",
+          {},
+          h("p.muted", {}, `Báo cáo của đơn vị ${c.unit_name}:`),
+          exportButton("csv"),
+          exportButton("xlsx"),
+          h("a.button-link", { href: "reports.html" }, "Kế hoạch và báo cáo các đơn vị"),
+          exportStatus,
+        )
+      : null,
   );
 }
 

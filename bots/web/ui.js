@@ -29,14 +29,9 @@ export function clear(el, ...children) {
 /** Validity badges of a document: status, replacement and how much of it the corpus holds. */
 export function validityBadges(doc) {
   const out = [];
-  const status = doc.status;
-  if (status === "con_hieu_luc") out.push(badge("còn hiệu lực", "ok"));
-  else if (status === "het_hieu_luc") out.push(badge("hết hiệu lực", "bad"));
-  else if (status === "het_hieu_luc_mot_phan") out.push(badge("hết hiệu lực một phần", "warn"));
-  else if (status === "chua_co_hieu_luc") out.push(badge("chưa có hiệu lực", "warn"));
-  else if (status) out.push(badge("hiệu lực chưa rõ", "muted"));
-  const replaced = (doc.relations || []).filter((r) => r.kind === "replaced_by");
-  for (const r of replaced) out.push(badge(`đã được thay thế bởi ${r.target}`, "bad"));
+  const v = doc.validity; // computed by the API as of today: the one badge of the document everywhere
+  if (v) out.push(badge(v.badge, v.badge_level || "muted"));
+  else if (doc.status_label) out.push(badge(doc.status_label, "muted"));
   if (doc.completeness === "partial") out.push(badge("văn bản một phần", "warn"));
   if (doc.completeness === "codified") out.push(badge("chỉ các điều đã pháp điển", "muted"));
   return out;

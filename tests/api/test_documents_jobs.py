@@ -211,7 +211,7 @@ def test_status_relations_delete_and_rollback(api):  # type: ignore[no-untyped-d
 
 def test_a_job_left_running_by_a_killed_process_is_failed_on_startup(api):  # type: ignore[no-untyped-def]
     from assistant.api.app import create_app
-    from assistant.appdb import utcnow
+    from assistant.db import utcnow
     from assistant.jobs.models import Job
     from tests.support import LiveServer
 

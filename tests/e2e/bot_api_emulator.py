@@ -12,8 +12,10 @@ and checks what Telegram checks: HTML is parsed with Telegram's rules (only its 
 only &lt; &gt; &amp; &quot; and numeric entities), the text after parsing is 1-4096 UTF-16 units, callback data
 1-64 bytes, a callback query is answered at most once, edits must change something.
 
-Test-side endpoints under /test/<token>/ inject user messages and button presses and read what the bot did.
-Every bot token gets its own state, so several bots can share one emulator.
+Test-side endpoints under /test/<token>/ inject user messages and button presses and read what the bot did,
+and make Telegram's flood control refuse the next calls of a method with HTTP 429 and `retry_after`. With a
+webhook set (setWebhook url + secret_token), updates are POSTed to it as Telegram does, instead of queued for
+getUpdates. Every bot token gets its own state, so several bots can share one emulator.
 """
 
 from __future__ import annotations
@@ -141,14 +143,35 @@ class BotState:
     commands: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     webhook: str = ""
+    webhook_secret: str = ""
+    webhook_deliveries: list[int] = field(default_factory=list)  # HTTP status of each POST to the webhook
+    floods: dict[str, list[float]] = field(default_factory=dict)  # method → [calls left to refuse, retry_after]
+    flood_log: list[tuple[str, float, str]] = field(default_factory=list)  # (method, monotonic time, "429"|"ok")
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def push(self, update: dict[str, Any]) -> int:
         update_id = next(self.update_ids)
+        if self.webhook:
+            body = {"update_id": update_id, **update}
+            asyncio.get_running_loop().create_task(self._deliver(body))
+            return update_id
         self.updates.append({"update_id": update_id, **update})
         async with self.changed:
             self.changed.notify_all()
         return update_id
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        """POST one update to the webhook, in order, with the secret token header as Telegram sends it."""
+        import httpx
+
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
+        async with self.delivering, httpx.AsyncClient(timeout=30) as http:
+            try:
+                r = await http.post(self.webhook, json=update, headers=headers)
+                self.webhook_deliveries.append(r.status_code)
+            except httpx.HTTPError:
+                self.webhook_deliveries.append(0)
 
 
 class BotApiEmulator:
@@ -162,6 +185,7 @@ class BotApiEmulator:
                 Route("/test/{token}/chats/{chat_id}", self.read_chat, methods=["GET"]),
                 Route("/test/{token}/callbacks/{query_id}", self.read_callback, methods=["GET"]),
                 Route("/test/{token}/state", self.read_state, methods=["GET"]),
+                Route("/test/{token}/flood", self.flood, methods=["POST"]),
             ]
         )
 
@@ -191,6 +215,22 @@ class BotApiEmulator:
         handler = getattr(self, f"m_{method}", None)
         if handler is None:
             return _fail(BadRequest("Not Found", 404))
+        flood = bot.floods.get(method)
+        if flood and flood[0] > 0:  # Telegram's flood control: refuse, say how long to wait
+            flood[0] -= 1
+            bot.flood_log.append((method, time.monotonic(), "429"))
+            retry_after = int(flood[1])
+            return JSONResponse(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                },
+                status_code=429,
+            )
+        if flood is not None:
+            bot.flood_log.append((method, time.monotonic(), "ok"))
         try:
             params = await _params(request)
             if method == "getUpdates":  # the one long-running call: it ends early when the client goes away
@@ -304,6 +344,7 @@ class BotApiEmulator:
 
     async def m_setWebhook(self, bot: BotState, p: dict[str, Any]) -> Any:
         bot.webhook = str(p.get("url", ""))
+        bot.webhook_secret = str(p.get("secret_token", "") or "")
         return True
 
     async def m_deleteWebhook(self, bot: BotState, p: dict[str, Any]) -> Any:
@@ -356,6 +397,11 @@ class BotApiEmulator:
             command = re.match(r"/[A-Za-z0-9_]+(@\w+)?", text)
             if command:
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}]
+        if "reply_to" in body:  # the user pressed "Reply" on one of the bot's messages
+            original = bot.messages.get((chat["id"], int(body["reply_to"])))
+            if original is None:
+                return JSONResponse({"error": "no such message to reply to"}, status_code=400)
+            message["reply_to_message"] = original["message"]
         bot.messages[(chat["id"], message["message_id"])] = {"message": message, "html": text, "edits": 0}
         update_id = await bot.push({"message": message})
         return JSONResponse({"update_id": update_id, "message_id": message["message_id"], "chat_id": chat["id"]})
@@ -372,7 +418,8 @@ class BotApiEmulator:
             for row in (stored or {}).get("message", {}).get("reply_markup", {}).get("inline_keyboard", [])
             for b in row
         ]
-        if stored is None or body["data"] not in {b.get("callback_data") for b in buttons}:
+        forced = bool(body.get("force")) and stored is not None  # a button of an older version of the message
+        if stored is None or (body["data"] not in {b.get("callback_data") for b in buttons} and not forced):
             return JSONResponse({"error": "no such button on that message"}, status_code=400)
         query_id = uuid.uuid4().hex
         bot.callbacks[query_id] = {"answer": None}
@@ -407,7 +454,23 @@ class BotApiEmulator:
 
     async def read_state(self, request: Request) -> JSONResponse:
         bot = self.bot(request.path_params["token"])
-        return JSONResponse({"calls": bot.calls, "commands": bot.commands, "pending": len(bot.updates)})
+        return JSONResponse(
+            {
+                "calls": bot.calls,
+                "commands": bot.commands,
+                "pending": len(bot.updates),
+                "webhook": bot.webhook,
+                "webhook_deliveries": bot.webhook_deliveries,
+                "flood_log": bot.flood_log,
+            }
+        )
+
+    async def flood(self, request: Request) -> JSONResponse:
+        """{method, count, retry_after}: the next `count` calls of `method` get HTTP 429 with that retry_after."""
+        bot = self.bot(request.path_params["token"])
+        body = await request.json()
+        bot.floods[str(body["method"])] = [float(body.get("count", 1)), float(body.get("retry_after", 1))]
+        return JSONResponse({"ok": True})
 
     def _user(self, bot: BotState, body: dict[str, Any]) -> dict[str, Any]:
         uid = int(body["user_id"])

@@ -46,8 +46,11 @@ class Telegram:
         r.raise_for_status()
         return r.json()  # type: ignore[no-any-return]
 
-    def press(self, user_id: int, message: dict[str, Any], data: str) -> str:
+    def press(self, user_id: int, message: dict[str, Any], data: str, *, force: bool = False) -> str:
+        """Press a button of a message; `force` presses data the message no longer shows (an older version's)."""
         body = {"user_id": user_id, "chat_id": message["chat"]["id"], "message_id": message["message_id"], "data": data}
+        if force:
+            body["force"] = True
         r = self.http.post(f"{self.base}/test/{self.token}/callback", json=body)
         r.raise_for_status()
         return str(r.json()["callback_query_id"])
@@ -92,8 +95,9 @@ class BotThread:
     """The bot exactly as `python -m bots.telegram` runs it (run_polling: post_init, polling, post_shutdown),
     in its own thread and event loop; stopped through the loop, like a signal would."""
 
-    def __init__(self, make_app: Callable[[], Any]) -> None:
+    def __init__(self, make_app: Callable[[], Any], webhook: dict[str, Any] | None = None) -> None:
         self.make_app = make_app
+        self.webhook = webhook  # run_webhook(**webhook) instead of polling
         self.loop = asyncio.new_event_loop()
         self.app: Any = None
         self.errors: list[BaseException] = []
@@ -103,7 +107,10 @@ class BotThread:
         asyncio.set_event_loop(self.loop)
         try:
             self.app = self.make_app()
-            self.app.run_polling(poll_interval=0.0, timeout=1, stop_signals=None, close_loop=False)
+            if self.webhook is not None:
+                self.app.run_webhook(**self.webhook, stop_signals=None, close_loop=False)
+            else:
+                self.app.run_polling(poll_interval=0.0, timeout=1, stop_signals=None, close_loop=False)
         except BaseException as e:  # pragma: no cover - surfaced by stop()
             self.errors.append(e)
 
@@ -113,6 +120,7 @@ class BotThread:
         while not (self.app is not None and self.app.running and self.app.updater.running) and time.time() < deadline:
             assert not self.errors, self.errors
             time.sleep(0.02)
+        assert not self.errors, self.errors
         assert self.app is not None and self.app.running, "the bot did not start"
         return self
 
@@ -209,13 +217,16 @@ def bot_config(emulator: str, api_url: str, api_key: str, token: str, **override
         "questions_per_minute": QUESTIONS_PER_MINUTE,
         "api_retries": 2,
         "api_backoff": 0.05,
-        "api_timeout": 30,
+        "api_timeout": 20,
+        "api_deadline": 20,
         **overrides,
     }
     return BotConfig(**values)
 
 
-def start_bot(config: Any, api_factory: Callable[[], Any] | None = None) -> BotThread:
+def start_bot(
+    config: Any, api_factory: Callable[[], Any] | None = None, webhook: dict[str, Any] | None = None
+) -> BotThread:
     from bots.telegram.app import build_bot
     from bots.telegram.client import AssistantApi
 
@@ -226,10 +237,11 @@ def start_bot(config: Any, api_factory: Callable[[], Any] | None = None) -> BotT
             timeout=config.api_timeout,
             retries=config.api_retries,
             backoff=config.api_backoff,
+            deadline=config.api_deadline,
         )
         return build_bot(config, api)
 
-    return BotThread(make_app)
+    return BotThread(make_app, webhook)
 
 
 @pytest.fixture(scope="module")

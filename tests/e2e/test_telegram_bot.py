@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bots.telegram import texts
 from bots.telegram.client import BUSY
 from tests.e2e.conftest import (
     QUESTIONS_PER_MINUTE,
@@ -99,6 +100,8 @@ def test_unlink_then_status_says_how_to_link(telegram: Telegram, api: Api) -> No
     link(telegram, api, 1201, api.cadres[3])
     assert telegram.ask(1201, "/unlink")[0]["text"].startswith("Đã hủy liên kết")
     assert "/link MÃ" in telegram.ask(1201, "/status")[0]["text"]
+    again = telegram.ask(1201, "/unlink")[0]["text"]  # nothing left to unlink: said so, not "Đã hủy liên kết"
+    assert "chưa liên kết" in again and not again.startswith("Đã hủy")
 
 
 # ----------------------------------------------------------------------------------------------- questions
@@ -145,7 +148,8 @@ def test_a_long_answer_is_split_between_quotes(telegram: Telegram, api: Api) -> 
 
 def test_article_button_shows_the_cited_article(telegram: Telegram, api: Api) -> None:
     [answer] = telegram.ask(1601, FORMS)
-    article = next(b for b in buttons(answer) if b["callback_data"].startswith("a:"))
+    article = next(b for b in buttons(answer) if b["callback_data"].startswith("u:"))
+    assert article["callback_data"] == "u:58-2010-qh12:d33"  # the API resolves it: no memory of the answer
     assert article["text"] == "📖 Xem toàn văn điều khoản" and len(article["callback_data"].encode()) <= 64
     before = len(telegram.messages(1601))
     query = telegram.press(1601, answer, article["callback_data"])
@@ -182,25 +186,94 @@ def test_full_article_once_the_api_serves_it(emulator: str, api: Api) -> None:
     assert all(m["text"].startswith("(tiếp theo)\n«") for m in shown[1:])
 
 
-def test_feedback_buttons_are_recorded_and_removed(telegram: Telegram, api: Api) -> None:
+def _feedback_rows(api: Api, trace: str) -> list[tuple[bool, str, str]]:
     from sqlalchemy import select
 
     from assistant.audit.models import Feedback
 
+    with api.services.personal.audit._sessions() as s:
+        return [(r.helpful, r.comment, r.asker) for r in s.scalars(select(Feedback).where(Feedback.trace_id == trace))]
+
+
+def _wait_edits(tg: Telegram, chat: int, edits: int) -> dict[str, Any]:
+    deadline = time.time() + 10
+    while time.time() < deadline and tg.messages(chat)[-1]["edits"] < edits:
+        time.sleep(0.05)
+    return tg.messages(chat)[-1]
+
+
+def test_a_second_tap_changes_the_vote_and_one_record_is_kept(telegram: Telegram, api: Api) -> None:
     [answer] = telegram.ask(1701, FORMS)
     trace = answer["reply_markup"]["inline_keyboard"][-1][0]["callback_data"].split(":")[1]
     helpful = next(b for b in buttons(answer) if b["text"] == "👍 Hữu ích")
+    not_helpful = next(b for b in buttons(answer) if b["text"] == "👎 Chưa đúng")
     query = telegram.press(1701, answer, helpful["callback_data"])
     assert telegram.callback_answer(query)["text"] == "Cảm ơn anh/chị đã góp ý."
-    deadline = time.time() + 10
-    while time.time() < deadline and telegram.messages(1701)[-1]["edits"] == 0:
-        time.sleep(0.05)
-    edited = telegram.messages(1701)[-1]
-    assert edited["edits"] == 1 and not any(b["callback_data"].startswith("f:") for b in buttons(edited))
-    assert any(b["callback_data"].startswith("a:") for b in buttons(edited))  # the article button stays
-    with api.services.personal.audit._sessions() as s:
-        rows = list(s.scalars(select(Feedback).where(Feedback.trace_id == trace)))
-    assert [(r.helpful, r.asker) for r in rows] == [(True, "bot:telegram-bot/tg:1701")]
+    edited = _wait_edits(telegram, 1701, 1)
+    assert {b["text"] for b in buttons(edited)} >= {"👍 Hữu ích ✓", "👎 Chưa đúng"}
+    assert any(b["callback_data"].startswith("u:") for b in buttons(edited))  # the article button stays
+    assert _feedback_rows(api, trace) == [(True, "", "bot:telegram-bot/tg:1701")]
+
+    query = telegram.press(1701, edited, not_helpful["callback_data"])  # changed their mind
+    assert "cập nhật" in telegram.callback_answer(query)["text"]
+    edited = _wait_edits(telegram, 1701, 2)
+    assert {b["text"] for b in buttons(edited)} >= {"👍 Hữu ích", "👎 Chưa đúng ✓"}
+    assert _feedback_rows(api, trace) == [(False, "", "bot:telegram-bot/tg:1701")]
+
+    # a 👎 with words: /feedback in reply to the answer — still the same one record
+    telegram.send(1701, "/feedback Trích sai khoản", reply_to=answer["message_id"])
+    reply = telegram.wait_messages(1701, 2)[-1]
+    assert "cập nhật" in reply["text"]
+    assert _feedback_rows(api, trace) == [(False, "Trích sai khoản", "bot:telegram-bot/tg:1701")]
+    assert "trả lời" in telegram.ask(1701, "/feedback không trả lời vào tin nào")[0]["text"].lower()
+
+
+def test_a_double_tap_is_one_vote(telegram: Telegram, api: Api) -> None:
+    [answer] = telegram.ask(1702, FORMS)
+    trace = buttons(answer)[-1]["callback_data"].split(":")[1]
+    up, down = (b["callback_data"] for b in buttons(answer)[-2:])
+    queries = [telegram.press(1702, answer, up), telegram.press(1702, answer, down)]  # no wait in between
+    texts = [telegram.callback_answer(q)["text"] for q in queries]
+    assert all("lỗi" not in t for t in texts), texts
+    rows = _feedback_rows(api, trace)
+    assert len(rows) == 1 and rows[0][0] is False, rows
+
+
+def test_buttons_still_work_after_the_bot_restarts(emulator: str, api: Api) -> None:
+    token = "700006:restarted"
+    config = bot_config(emulator, api.url, api.bot_key, token)
+    tg = Telegram(emulator, token)
+    with start_bot(config):
+        [answer] = tg.ask(2501, FORMS)
+    trace = buttons(answer)[-1]["callback_data"].split(":")[1]
+    with start_bot(config):  # a new process: nothing of the first one's memory
+        before = len(tg.messages(2501))
+        query = tg.press(2501, answer, buttons(answer)[0]["callback_data"])
+        shown = tg.wait_messages(2501, before + 1)[before:]
+        assert "Điều 33" in shown[0]["text"] and tg.callback_answer(query)["show_alert"] is False
+        query = tg.press(2501, answer, buttons(answer)[-1]["callback_data"])
+        assert tg.callback_answer(query)["text"] == "Cảm ơn anh/chị đã góp ý."
+        # a button whose data names the answer (trace id + quote index; "a:" from bots before this version)
+        for data in (f"t:{trace}:0", f"a:{trace}:0"):
+            before = len(tg.messages(2501))
+            query = tg.press(2501, answer, data, force=True)
+            assert "Điều 33" in tg.wait_messages(2501, before + 1)[before]["text"]
+        query = tg.press(2501, answer, f"t:{trace}:7", force=True)  # no such quote
+        assert tg.callback_answer(query)["show_alert"] is True
+        query = tg.press(2502, answer, f"t:{trace}:0", force=True)  # someone else's answer: not resolved
+        assert tg.callback_answer(query) == {"text": texts.BUTTON_EXPIRED, "show_alert": True}
+    assert _feedback_rows(api, trace) == [(False, "", "bot:telegram-bot/tg:2501")]
+
+
+def test_feedback_on_someone_elses_answer_is_refused(telegram: Telegram, api: Api) -> None:
+    [answer] = telegram.ask(1703, FORMS)
+    trace = buttons(answer)[-1]["callback_data"].split(":")[1]
+    r = httpx.post(
+        f"{api.url}/api/v1/feedback",
+        json={"trace_id": trace, "helpful": True},
+        headers={"x-api-key": api.bot_key, "x-telegram-user-id": "1704"},
+    )
+    assert r.status_code == 403 and _feedback_rows(api, trace) == []
 
 
 def test_burst_from_several_users_all_answered_and_limited_per_user(telegram: Telegram, api: Api) -> None:
@@ -295,10 +368,147 @@ def test_python_m_bots_telegram_runs_against_the_emulator(emulator: str, api: Ap
         tg = Telegram(emulator, token)
         [reply] = tg.ask(2201, "/start", timeout=30)
         assert reply["text"].startswith("Xin chào!")
-        assert {c["command"] for c in tg.state()["commands"]} == {"start", "help", "status", "link", "unlink"}
+        assert {c["command"] for c in tg.state()["commands"]} == {
+            "start",
+            "help",
+            "status",
+            "link",
+            "unlink",
+            "feedback",
+        }
     finally:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err.decode()
     assert "Traceback" not in err.decode() and token.split(":")[1] not in err.decode()
     assert re.search(r"Application started", err.decode())
+
+
+# ----------------------------------------------------------------------------------------------- floods and limits
+
+
+def test_a_flood_from_one_user_gets_one_rate_limit_reply(telegram: Telegram, api: Api) -> None:
+    sent = QUESTIONS_PER_MINUTE + 11
+    for _ in range(sent):
+        telegram.send(2601, FORMS)
+    replies = telegram.wait_messages(2601, QUESTIONS_PER_MINUTE + 1, timeout=60)
+    time.sleep(1.0)  # anything more would arrive by now
+    replies = telegram.messages(2601)
+    limited = [m for m in replies if "hơi nhanh" in m["text"]]
+    answered = [m for m in replies if "Điều 33" in m["text"]]
+    assert len(limited) == 1 and len(answered) == QUESTIONS_PER_MINUTE, [m["text"][:40] for m in replies]
+
+
+def test_telegram_429_is_waited_out_for_retry_after_and_the_reply_arrives(emulator: str, api: Api) -> None:
+    token = "700007:flood-control"
+    tg = Telegram(emulator, token)
+    with start_bot(bot_config(emulator, api.url, api.bot_key, token)):
+        r = tg.http.post(f"{emulator}/test/{token}/flood", json={"method": "sendMessage", "count": 2, "retry_after": 1})
+        assert r.status_code == 200
+        [reply] = tg.ask(2701, FORMS, timeout=30)
+        log = tg.state()["flood_log"]
+    assert "Điều 33" in reply["text"]
+    refused = [t for m, t, what in log if m == "sendMessage" and what == "429"]
+    sent = [t for m, t, what in log if m == "sendMessage" and what == "ok"]
+    assert len(refused) == 2 and sent
+    assert sent[0] - refused[0] >= 1.9  # waited retry_after (1 s) after each refusal, not hammering
+
+
+def test_a_slow_api_gets_one_attempt_and_the_clear_message_within_the_deadline(emulator: str) -> None:
+    """An overloaded API: /ask takes longer than the bot's deadline. The question is sent once, and the user reads
+    the Vietnamese message after the deadline (1 s here; 20 s by default), not minutes of "typing…"."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from bots.telegram.client import SLOW
+
+    asked: list[float] = []
+
+    async def me(request: Request) -> JSONResponse:
+        return JSONResponse({"name": "bot:slow", "role": None, "service": "telegram-bot"})
+
+    async def ask(request: Request) -> JSONResponse:
+        import asyncio
+
+        asked.append(time.monotonic())
+        await asyncio.sleep(5)
+        return JSONResponse({"error": {"code": "late", "message": "quá muộn"}}, status_code=500)
+
+    slow = Starlette(routes=[Route("/api/v1/auth/me", me), Route("/api/v1/ask", ask, methods=["POST"])])
+    token = "700008:slow-api"
+    with LiveServer(slow) as url:
+        config = bot_config(emulator, url, "ak_slow", token, api_deadline=1.0, api_retries=3, api_backoff=0.05)
+        with start_bot(config):
+            tg = Telegram(emulator, token)
+            started = time.monotonic()
+            [reply] = tg.ask(2801, FORMS, timeout=15)
+            took = time.monotonic() - started
+    assert reply["text"] == SLOW and len(asked) == 1, (reply["text"], asked)
+    assert took < 4.5  # the deadline (1 s), not the API's 5 s, nor retries
+
+
+def test_a_wrong_api_key_stops_the_bot_at_start_with_a_clear_log_line(
+    emulator: str, api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bots.telegram.app import ApiKeyRejected
+
+    token = "700009:wrong-key"
+    thread = start_bot(bot_config(emulator, api.url, "ak_khong_dung", token))
+    with caplog.at_level("INFO", logger="bots.telegram.app"):
+        thread.thread.start()
+        thread.thread.join(30)
+    assert not thread.thread.is_alive()
+    assert any(isinstance(e, ApiKeyRejected) for e in thread.errors), thread.errors
+    assert any("refuses ASSISTANT_API_KEY" in r.getMessage() for r in caplog.records), caplog.text
+    with caplog.at_level("INFO", logger="bots.telegram.app"):
+        with start_bot(bot_config(emulator, api.url, api.bot_key, "700010:right-key")):
+            pass
+    assert any("accepts the key of service 'telegram-bot'" in r.getMessage() for r in caplog.records)
+
+
+def test_wrong_api_key_exits_python_m_bots_telegram_with_a_message(emulator: str, api: Api) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "700011:main-wrong-key",
+        "TELEGRAM_BOT_API_URL": emulator,
+        "ASSISTANT_API_URL": api.url,
+        "ASSISTANT_API_KEY": "ak_khong_dung",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "bots.telegram"], cwd=ROOT, env=env, capture_output=True, timeout=60, text=True
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "refuses ASSISTANT_API_KEY" in proc.stderr and "Bot không khởi động" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# ----------------------------------------------------------------------------------------------- webhook mode
+
+
+def test_webhook_mode_answers_updates_telegram_posts_and_refuses_a_wrong_secret(emulator: str, api: Api) -> None:
+    token = "700012:webhook"
+    port = free_port()
+    secret = "bi-mat-webhook-0123"
+    webhook = {
+        "listen": "127.0.0.1",
+        "port": port,
+        "url_path": "tg-hook",
+        "webhook_url": f"http://127.0.0.1:{port}/tg-hook",
+        "secret_token": secret,
+    }
+    tg = Telegram(emulator, token)
+    with start_bot(bot_config(emulator, api.url, api.bot_key, token), webhook=webhook):
+        assert tg.state()["webhook"] == webhook["webhook_url"]
+        [reply] = tg.ask(2901, FORMS)
+        assert "Điều 33" in reply["text"]
+        before = len(tg.messages(2901))
+        query = tg.press(2901, reply, buttons(reply)[0]["callback_data"])
+        assert "Điều 33" in tg.wait_messages(2901, before + 1)[before]["text"]
+        assert tg.callback_answer(query)["show_alert"] is False
+        forged = {"update_id": 999999, "message": {"message_id": 1, "date": 0, "chat": {"id": 2902, "type": "private"}}}
+        r = httpx.post(webhook["webhook_url"], json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "sai"})
+        assert r.status_code == 403
+        assert set(tg.state()["webhook_deliveries"]) == {200}
+    assert tg.state()["pending"] == 0  # nothing was left queued for getUpdates

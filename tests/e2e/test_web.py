@@ -51,8 +51,9 @@ def test_hr_asks_sees_quotes_opens_a_citation_and_gives_feedback(page: Any, site
     first = reply.locator(".quote").first
     expect(first.locator(".citation")).to_contain_text("Điều 33 Luật Viên chức số 58/2010/QH12")
     expect(first.locator("blockquote")).to_contain_text("Hình thức đào tạo, bồi dưỡng viên chức gồm")
-    expect(first.locator(".badges")).to_contain_text("còn hiệu lực")
-    expect(first.locator(".badges")).to_contain_text("đã được thay thế bởi 129/2025/QH15")
+    # on today's date (2026-12-01) Luật Viên chức 58/2010/QH12 is no longer in force: one badge, one note
+    expect(first.locator(".badges")).to_contain_text("Hết hiệu lực")
+    expect(first.locator(".notes")).to_contain_text("được thay thế bởi Luật số 129/2025/QH15 (chưa có trong kho)")
 
     first.get_by_role("button", name="Xem trong văn bản").click()
     panel = page.locator("#panel-citation")
@@ -78,7 +79,7 @@ def test_hr_picks_only_own_cadres_sees_status_and_the_api_refuses_others(page: A
     cadre = page.locator("#panel-cadre")
     expect(cadre.locator(".requirement").first).to_be_visible()
     expect(cadre.locator(".requirements")).to_contain_text(re.compile("Còn thiếu|Quá hạn"))
-    expect(cadre.locator(".requirement dt").first).to_have_text("Hạn")
+    expect(cadre.locator(".requirement dt").first).to_have_text("Hồ sơ")  # the personal view: record, gap, next step
     with page.expect_download() as download:
         cadre.get_by_role("button", name="Tải báo cáo đơn vị (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")
@@ -162,9 +163,11 @@ def test_admin_uploads_a_directive_gets_answers_from_it_then_rolls_back(page: An
     page.goto(f"{site.base}/admin.html")
     page.get_by_role("button", name="Quay lui về thế hệ trước").click()
     page.get_by_role("button", name="Xác nhận quay lui").click()
-    expect(page.locator("#index-status")).to_contain_text("Đã quay lui về thế hệ")
+    expect(page.locator("#index-status")).to_contain_text("Đã quay lui")
+    expect(page.locator("#index-status")).to_contain_text("164-QĐ/TW: rút khỏi kho")
     expect(page.locator("#current-generation")).to_have_text(before)
-    expect(row).to_contain_text("chưa lập chỉ mục")
+    expect(row).to_have_count(0)  # withdrawn, not left behind as "chưa lập chỉ mục"
+    expect(page.locator("#withdrawn")).to_contain_text("164-QĐ/TW")
 
     page.goto(site.base + "/")
     reply = ask(page, ASK_NEW_DOC)
@@ -192,7 +195,7 @@ def test_admin_sets_status_and_relations_and_reads_unanswered_questions(page: An
     edit.get_by_role("button", name="Lưu và lập chỉ mục lại").click()
 
     expect(page.locator("#job-status")).to_contain_text("Đã lập chỉ mục xong", timeout=60_000)
-    expect(page.locator("#documents tr[data-number='02/2021/TT-BGDĐT']")).to_contain_text("hết hiệu lực")
+    expect(page.locator("#documents tr[data-number='02/2021/TT-BGDĐT']")).to_contain_text("Hết hiệu lực")
     detail = httpx.get(f"{site.base}/api/v1/documents/02/2021/TT-BGDĐT", timeout=30).json()
     assert detail["status"] == "het_hieu_luc"
     assert {"kind": "replaced_by", "target": "99/2026/TT-BGDĐT"}.items() <= detail["relations"][-1].items()

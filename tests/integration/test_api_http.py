@@ -41,7 +41,7 @@ def test_bad_requests_get_a_vietnamese_4xx_never_500(server, payload):
 
 def test_malformed_json_and_unknown_path(server):
     r = httpx.post(f"{server}/api/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
-    assert r.status_code == 422 and "không hợp lệ" in r.json()["error"]["message"]
+    assert r.status_code == 400 and "JSON hợp lệ" in r.json()["error"]["message"]
     r = httpx.get(f"{server}/api/v1/khong-co")
     assert r.status_code == 404 and r.json()["error"]["code"] == "http_404"
 

@@ -131,13 +131,16 @@ def test_demo_status_import_and_personal_ask(env, tmp_path):
     assert status["cadre"]["code"] == cadre and status["statuses"]
     assert all(s["citation"] for s in status["statuses"])
     text = run("status", cadre).stdout
-    assert "Tình trạng đào tạo, bồi dưỡng" in text and "căn cứ" in text
+    assert "Tình trạng đào tạo, bồi dưỡng" in text and "Căn cứ" in text
+    assert "Theo hồ sơ của cán bộ " in text and "Bước tiếp theo:" in text  # the operator reads about someone
+    assert status["personal"]["items"] and status["personal"]["subject"].startswith("cán bộ ")
 
     assert run("index", "build").exit_code == 0
     r = run("ask", "Giáo viên tiểu học hạng II cần chứng chỉ bồi dưỡng gì?", "--cadre", cadre, "--json")
     assert r.exit_code == 0, r.output
     body = json.loads(r.stdout)
-    assert body["cadre"] == cadre and not body["abstained"]
+    assert body["cadre_code"] == cadre and not body["abstained"]
+    assert body["personal"]["subject"].startswith("cán bộ ")
 
     bad = tmp_path / "can_bo.csv"
     bad.write_text("Mã cán bộ,Họ và tên,Đơn vị,Loại\nX1,Nguyễn Văn A,KHONG-CO,vien_chuc\n", encoding="utf-8")
@@ -148,3 +151,34 @@ def test_demo_status_import_and_personal_ask(env, tmp_path):
 def test_status_of_unknown_cadre_is_a_clear_error(env):
     r = run("status", "KHONG-CO")
     assert r.exit_code == 1 and "Không tìm thấy" in r.output
+
+
+def test_the_cli_acts_as_an_audited_operator_and_ask_json_is_the_api_body(env):
+    from fastapi.testclient import TestClient
+
+    from assistant.accounts.models import Role
+    from assistant.accounts.principal import Principal
+    from assistant.api.app import create_app
+    from assistant.services import build_services
+
+    assert run("demo", "load").exit_code == 0
+    assert run("users", "api-key", "svc-audit").exit_code == 0
+    good = env.paths.data_dir.parent / "khoa_hoc.csv"
+    good.write_text("Mã khóa học,Tên khóa học,Loại khóa học\nKH-AUDIT,Khóa mẫu,khac\n", encoding="utf-8")
+    r = run("import", str(good))
+    assert r.exit_code == 0, r.output
+    assert run("index", "build").exit_code == 0
+    question = "Hình thức đào tạo, bồi dưỡng viên chức gồm những gì?"
+    cli_body = json.loads(run("ask", question, "--json").stdout)
+
+    svc = build_services(env)
+    with TestClient(create_app(svc)) as client:
+        api_body = client.post("/api/v1/ask", json={"question": question}).json()
+        personal = svc.personal
+        assert personal is not None
+        actions = personal.oversight.actions(Principal("test:admin", role=Role.ADMIN), 50)
+    assert set(cli_body) == set(api_body)
+    assert [q["citation"] for q in cli_body["quotes"]] == [q["citation"] for q in api_body["quotes"]]
+    done = {(a.actor, a.action, a.target) for a in actions}
+    assert ("cli:operator", "api_key.create", "svc-audit") in done
+    assert ("cli:operator", "import", "khoa_hoc.csv") in done

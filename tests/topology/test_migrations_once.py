@@ -27,8 +27,8 @@ def test_concurrent_upgrades_all_succeed_and_migrate_once(pg_schema, tmp_path) -
     engine = create_engine(url)
     with engine.connect() as c:
         tables = set(c.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}).scalars())
-        assert {"api_jobs", "api_users", "alembic_version_api", "alembic_version_enrollment"} <= tables
-        assert c.execute(text("SELECT count(*) FROM alembic_version_api")).scalar() == 1
+        assert {"api_jobs", "api_users", "enr_cadres", "alembic_version"} <= tables
+        assert c.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     engine.dispose()
 
 

@@ -149,10 +149,7 @@ def test_keyboard_has_one_button_per_article_and_short_callback_data() -> None:
     )
     keyboard = answer_keyboard(Answer("q", "", False, "0123456789abcdef0123456789abcdef", quotes))
     rows = keyboard.inline_keyboard
-    assert [b.callback_data for b in rows[0] + rows[1]] == [
-        "a:0123456789abcdef0123456789abcdef:0",
-        "a:0123456789abcdef0123456789abcdef:2",
-    ]
+    assert [b.callback_data for b in rows[0] + rows[1]] == ["u:58-2010-qh12:d33", "u:115-2020-nd-cp:d46"]
     assert rows[0][0].text == "📖 Toàn văn Điều 33 Luật Viên chức số 58/2010/QH12"
     assert [b.text for b in rows[-1]] == ["👍 Hữu ích", "👎 Chưa đúng"]
     assert all(len(str(b.callback_data).encode()) <= 64 for row in rows for b in row)

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from assistant.enrollment.db import init_db, make_engine, session_factory
+from assistant.db import make_engine, upgrade
+from assistant.db import sessions as session_factory
 from assistant.enrollment.errors import ImportRejected, LegacyEncoding
 from assistant.enrollment.imports import decode_csv, import_bytes, legacy_encoding, parse_date
 from assistant.enrollment.models import Cadre, CadreKind, Course, CourseFormat, CourseType, Enrollment, OrgUnit
@@ -31,7 +32,7 @@ CB03,Lê Thị Mai,45292,MN1,Viên chức,V.07.02.25,2,,thạc sĩ
 @pytest.fixture
 def sessions(tmp_path):
     engine = make_engine("", sqlite_path=tmp_path / "enr.db")
-    init_db(engine)
+    upgrade(engine)
     factory = session_factory(engine)
     yield factory
     engine.dispose()

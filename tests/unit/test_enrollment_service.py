@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from assistant.enrollment.db import init_db, make_engine, session_factory
+from assistant.db import make_engine, sessions, upgrade
 from assistant.enrollment.demo import DEMO_AS_OF, DEMO_LABEL, _courses, build_demo, load_demo
 from assistant.enrollment.engine import Status
 from assistant.enrollment.rules import SEED_RULES, load_rules
@@ -25,8 +25,8 @@ GV01,Nguyễn Thị Thử,DEMO-H1-MN,viên chức,V.07.02.26,III,01/12/2024
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     engine = make_engine("", sqlite_path=tmp_path_factory.mktemp("svc") / "enr.db")
-    init_db(engine)
-    factory = session_factory(engine)
+    upgrade(engine)
+    factory = sessions(engine)
     with factory() as session:
         load_demo(session)
     svc = EnrollmentService(factory, load_rules(SEED_RULES), today=lambda: DEMO_AS_OF)

@@ -137,3 +137,34 @@ def test_parse_as_of(raw, expected):
 def test_parse_as_of_rejects_bad_dates_in_vietnamese(raw):
     with pytest.raises(InvalidInput, match="không hợp lệ"):
         parse_as_of(raw)
+
+
+def test_part_of_luat_80_takes_effect_on_1_january_2026(book):
+    articles = {
+        a["number"]: a for a in json.loads((ROOT / "corpus/documents/80-2025-qh15.json").read_text("utf-8"))["articles"]
+    }
+    assert [n for n, a in articles.items() if a["effective_date"]] == ["25", "26", "27"]  # Mục 3 Chương IV
+    before = book.for_article("80/2025/QH15", "25", "2026-01-01", date(2025, 12, 31))
+    assert before.state is Validity.NOT_YET
+    assert before.note == (
+        "Điều 25 Luật Cán bộ, công chức số 80/2025/QH15 chưa được thực hiện vào ngày 31/12/2025 "
+        "(thực hiện từ ngày 01/1/2026)."
+    )
+    assert book.for_article("80/2025/QH15", "25", "2026-01-01", date(2026, 1, 1)).state is Validity.IN_FORCE
+    assert book.for_article("80/2025/QH15", "28", "", date(2025, 12, 31)).state is Validity.IN_FORCE
+    assert book.for_article("80/2025/QH15", "25", "2026-01-01", BEFORE_2025).note.startswith(  # type: ignore[union-attr]
+        "Luật Cán bộ, công chức số 80/2025/QH15 chưa có hiệu lực"
+    )
+
+
+def test_staged_effect_must_name_a_part_the_text_has():
+    from assistant.domain import Article, Document
+    from assistant.ingest.metadata import apply_overrides
+
+    doc = Document("1/2030/QH15", "Luật", "Thử", articles=[Article("1", "A", "x", chapter="Chương I. CHUNG")])
+    staged = apply_overrides(doc, {"staged_effect": [{"chapter": "Chương I", "effective_date": "2031-01-01"}]})
+    assert staged.articles[0].effective_date == "2031-01-01"
+    with pytest.raises(InvalidInput, match="Không có điều nào"):
+        apply_overrides(doc, {"staged_effect": [{"chapter": "Chương IX", "effective_date": "2031-01-01"}]})
+    with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
+        apply_overrides(doc, {"staged_effect": [{"chapter": "Chương I", "effective_date": "1/1/2031"}]})

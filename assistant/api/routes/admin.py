@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from assistant.accounts.models import Role
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import JobOut, LoggedActionOut, LoggedAnswerOut, RatedAnswerOut, RollbackOut, errors
 
@@ -19,8 +18,7 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
     "/admin/index", summary="Thế hệ chỉ mục đang phục vụ và các thế hệ giữ lại (quản trị)", responses=errors(401, 403)
 )
 def index_status(personal: Personal, caller: Caller) -> dict[str, Any]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return personal.library.knowledge.status()
+    return personal.library.index_status(caller)
 
 
 @router.post(
@@ -60,8 +58,7 @@ def rollback(personal: Personal, caller: Caller) -> dict[str, Any]:
     responses=errors(401, 403),
 )
 def list_jobs(personal: Personal, caller: Caller, limit: Limit = 20) -> list[dict[str, Any]]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return [asdict(j) for j in personal.jobs.list(limit)]
+    return [asdict(j) for j in personal.library.jobs(caller, limit)]
 
 
 @router.get(
@@ -74,8 +71,7 @@ def list_jobs(personal: Personal, caller: Caller, limit: Limit = 20) -> list[dic
 def get_job(
     job_id: Annotated[str, Path(min_length=1, max_length=32)], personal: Personal, caller: Caller
 ) -> dict[str, Any]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return asdict(personal.jobs.get(job_id))
+    return asdict(personal.library.job(caller, job_id))
 
 
 @router.get(
@@ -86,8 +82,7 @@ def get_job(
     responses=errors(401, 403),
 )
 def unanswered(personal: Personal, caller: Caller, limit: Limit = 100) -> list[dict[str, Any]]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return [asdict(a) for a in personal.audit.unanswered(limit)]
+    return [asdict(a) for a in personal.oversight.unanswered(caller, limit)]
 
 
 @router.get(
@@ -112,8 +107,7 @@ def feedback(
 def logged_answer(
     trace_id: Annotated[str, Path(min_length=1, max_length=32)], personal: Personal, caller: Caller
 ) -> dict[str, Any]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return asdict(personal.audit.get_answer(trace_id))
+    return asdict(personal.oversight.answer(caller, trace_id))
 
 
 @router.get(
@@ -123,5 +117,4 @@ def logged_answer(
     responses=errors(401, 403),
 )
 def audit(personal: Personal, caller: Caller, limit: Limit = 100) -> list[dict[str, Any]]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return [asdict(a) for a in personal.audit.actions(limit)]
+    return [asdict(a) for a in personal.oversight.actions(caller, limit)]

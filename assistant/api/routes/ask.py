@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import AskOut, AskRequest, FeedbackRequest, OkOut, OwnAnswerOut, errors
-from assistant.api.views import personal_answer
+from assistant.services.views import personal_answer
 
 router = APIRouter(tags=["ask"])
 
@@ -19,6 +19,9 @@ router = APIRouter(tags=["ask"])
         "khi kho văn bản không có câu trả lời. Không cần đăng nhập. Khi người hỏi là cán bộ (đăng nhập, hoặc bot gửi "
         "`X-API-Key` + `X-Telegram-User-Id` của người đã liên kết) — hoặc HR/quản trị nêu `cadre_code` trong phạm vi "
         "mình — câu trả lời kèm tình trạng các yêu cầu đào tạo liên quan của cán bộ đó. "
+        "Hiệu lực văn bản được tính tại ngày `as_of` (mặc định: hôm nay): văn bản còn hiệu lực vào ngày đó được "
+        "xếp trước; mỗi văn bản được trích có một nhãn hiệu lực (`validity[]`, `quotes[].badge`) và, khi không "
+        "(hoặc có thể không) còn hiệu lực, một ghi chú ngắn nêu văn bản thay thế và kho có văn bản đó hay không. "
         "Mọi câu trả lời được ghi nhật ký với `trace_id`."
     ),
     response_model=AskOut,
@@ -26,7 +29,7 @@ router = APIRouter(tags=["ask"])
 )
 def ask(req: AskRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
     return personal_answer(
-        personal.asking.ask(caller, req.question, documents=req.documents, cadre_code=req.cadre_code)
+        personal.asking.ask(caller, req.question, documents=req.documents, cadre_code=req.cadre_code, as_of=req.as_of)
     )
 
 

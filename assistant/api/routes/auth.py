@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from assistant.accounts.models import Role
 from assistant.api.deps import SESSION_COOKIE, Caller, Personal
 from assistant.api.schemas import (
     ApiKeyOut,
@@ -50,10 +49,9 @@ def login(req: LoginRequest, request: Request, response: Response, personal: Per
 
 @router.post("/auth/logout", summary="Đăng xuất (thu hồi mã phiên)", response_model=OkOut, responses=errors(401))
 def logout(request: Request, response: Response, personal: Personal, caller: Caller) -> OkOut:
-    personal.scope.require_role(caller, Role.CADRE, Role.HR, Role.ADMIN)
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE, "")
-    personal.accounts.logout(token)
+    personal.access.logout(caller, token)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return OkOut(message="Đã đăng xuất.")
 
@@ -77,20 +75,14 @@ def me(caller: Caller) -> dict[str, Any]:
     responses=errors(401, 403, 404, 409, 422),
 )
 def create_user(req: CreateUserRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    user = personal.accounts.create_user(
+    user = personal.access.create_user(
+        caller,
         req.username,
         req.password,
         req.role,
         unit_code=req.unit_code,
         cadre_code=req.cadre_code,
         full_name=req.full_name,
-    )
-    personal.audit.action(
-        caller,
-        "user.create",
-        user.username,
-        {"role": user.role.value, "unit": user.unit_code, "cadre": user.cadre_code},
     )
     return asdict(user)
 
@@ -99,8 +91,7 @@ def create_user(req: CreateUserRequest, personal: Personal, caller: Caller) -> d
     "/admin/users", summary="Danh sách tài khoản (quản trị)", response_model=list[UserOut], responses=errors(401, 403)
 )
 def list_users(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    return [asdict(u) for u in personal.accounts.list_users()]
+    return [asdict(u) for u in personal.access.list_users(caller)]
 
 
 @router.post(
@@ -112,7 +103,5 @@ def list_users(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
     responses=errors(401, 403, 409, 422),
 )
 def create_api_key(req: CreateApiKeyRequest, personal: Personal, caller: Caller) -> ApiKeyOut:
-    personal.scope.require_role(caller, Role.ADMIN)
-    key = personal.accounts.create_api_key(req.name)
-    personal.audit.action(caller, "api_key.create", req.name)
+    key = personal.access.create_api_key(caller, req.name)
     return ApiKeyOut(name=req.name, api_key=key)

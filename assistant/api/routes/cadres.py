@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
-from assistant.accounts.models import Role
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import (
     CadreOut,
@@ -22,14 +21,12 @@ from assistant.api.schemas import (
     UnitOut,
     errors,
 )
-from assistant.api.views import cadre_status
-from assistant.enrollment.errors import ImportRejected
-from assistant.errors import InvalidInput
+from assistant.services.records import MAX_IMPORT_BYTES
+from assistant.services.views import cadre_status
 
 router = APIRouter(tags=["cadres"])
 Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-0001"])]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-H1"])]
-MAX_IMPORT = 10 * 1024 * 1024
 REPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -49,12 +46,7 @@ def list_cadres(
     unit: Annotated[str | None, Query(max_length=64, description="Mã đơn vị")] = None,
     include_subunits: bool = True,
 ) -> list[dict[str, Any]]:
-    unit = unit or caller.unit_code
-    personal.scope.require_role(caller, Role.HR, Role.ADMIN)
-    if not unit:
-        raise InvalidInput("Hãy chọn đơn vị (tham số 'unit').")
-    personal.scope.require_unit(caller, unit)
-    return [asdict(c) for c in personal.enrollment.list_cadres(unit, include_subunits)]
+    return [asdict(c) for c in personal.records.list_cadres(caller, unit, include_subunits)]
 
 
 @router.get(
@@ -64,8 +56,7 @@ def list_cadres(
     responses=errors(401, 403, 404),
 )
 def units(code: UnitCode, personal: Personal, caller: Caller) -> list[dict[str, Any]]:
-    personal.scope.require_unit(caller, code)
-    return [asdict(u) for u in personal.enrollment.units_under(code)]
+    return [asdict(u) for u in personal.records.units(caller, code)]
 
 
 @router.get(
@@ -75,8 +66,7 @@ def units(code: UnitCode, personal: Personal, caller: Caller) -> list[dict[str, 
     responses=errors(401, 403, 404),
 )
 def get_cadre(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
-    personal.scope.require_cadre(caller, code)
-    return asdict(personal.enrollment.get_cadre(code))
+    return asdict(personal.records.cadre(caller, code))
 
 
 @router.get(
@@ -87,8 +77,8 @@ def get_cadre(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
     responses=errors(401, 403, 404),
 )
 def get_status(code: Code, personal: Personal, caller: Caller) -> dict[str, Any]:
-    personal.scope.require_cadre(caller, code)
-    return cadre_status(personal.enrollment.cadre_status(code))
+    view = personal.reports.personal_view(caller, code)  # checks scope: self, HR's units, admin
+    return cadre_status(personal.enrollment.cadre_status(code, view.as_of), view)
 
 
 @router.get(
@@ -109,9 +99,7 @@ def list_courses(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
     responses=errors(400, 401, 403, 409, 422),
 )
 def create_course(req: CourseIn, personal: Personal, caller: Caller) -> dict[str, Any]:
-    course = personal.training.create_course(caller, **req.model_dump())
-    personal.audit.action(caller, "course.create", course.code)
-    return asdict(course)
+    return asdict(personal.training.create_course(caller, **req.model_dump()))
 
 
 @router.post(
@@ -122,9 +110,7 @@ def create_course(req: CourseIn, personal: Personal, caller: Caller) -> dict[str
     responses=errors(401, 403, 404, 409, 422),
 )
 def enroll(code: Code, req: EnrollIn, personal: Personal, caller: Caller) -> dict[str, Any]:
-    e = personal.training.enroll(caller, code, req.course_code, req.registered_on)
-    personal.audit.action(caller, "enrollment.create", f"{e.cadre_code}/{e.course_code}")
-    return asdict(e)
+    return asdict(personal.training.enroll(caller, code, req.course_code, req.registered_on))
 
 
 @router.patch(
@@ -140,10 +126,7 @@ def update_enrollment(
     personal: Personal,
     caller: Caller,
 ) -> dict[str, Any]:
-    e = personal.training.update_enrollment(caller, code, course_code, req.model_dump(exclude_unset=True))
-    sent = req.model_dump(mode="json", exclude_unset=True)
-    personal.audit.action(caller, "enrollment.update", f"{e.cadre_code}/{e.course_code}", sent)
-    return asdict(e)
+    return asdict(personal.training.update_enrollment(caller, code, course_code, req.model_dump(exclude_unset=True)))
 
 
 @router.post(
@@ -164,14 +147,8 @@ async def import_file(
         Literal["units", "cadres", "courses", "enrollments", "certificates", "commitments"] | None, Form()
     ] = None,
 ) -> dict[str, Any]:
-    personal.scope.require_role(caller, Role.ADMIN)
-    data = await file.read(MAX_IMPORT + 1)
-    if len(data) > MAX_IMPORT:
-        raise InvalidInput("Tệp quá lớn (tối đa 10 MB).")
-    report = personal.enrollment.import_file(data, file.filename or "tep", kind)
-    personal.audit.action(caller, "import", file.filename or "", {"summary": report.summary(), "ok": report.ok})
-    if not report.ok:
-        raise ImportRejected(report.summary(), detail=report.messages[:200])
+    data = await file.read(MAX_IMPORT_BYTES + 1)  # never more than one byte past the limit in memory
+    report = personal.records.import_file(caller, data, file.filename or "", kind)
     return {
         **asdict(report),
         "ok": True,
@@ -193,8 +170,7 @@ async def import_file(
 def unit_report(
     code: UnitCode, personal: Personal, caller: Caller, format: Literal["csv", "xlsx"] = "xlsx"
 ) -> Response:
-    personal.scope.require_unit(caller, code)
-    data = personal.enrollment.export_unit_report(code, format)
+    data = personal.records.unit_report(caller, code, format)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", code)
     disposition = f'attachment; filename="bao-cao-{safe}.{format}"'
     return Response(data, media_type=REPORT_TYPES[format], headers={"content-disposition": disposition})
@@ -202,5 +178,4 @@ def unit_report(
 
 @router.get("/rules", summary="Bộ quy tắc yêu cầu đào tạo (người đã đăng nhập)", responses=errors(401, 403))
 def rules(personal: Personal, caller: Caller) -> dict[str, Any]:
-    personal.scope.require_role(caller, Role.CADRE, Role.HR, Role.ADMIN)
-    return personal.enrollment.rules.model_dump(mode="json")
+    return personal.records.rules(caller)

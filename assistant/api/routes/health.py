@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from assistant.api.deps import get_services
+from assistant.errors import AssistantError
 from assistant.services import Services
 
 router = APIRouter(tags=["health"])
@@ -18,12 +19,35 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Sẵn sàng trả lời: đã nạp một thế hệ chỉ mục")
+@router.get(
+    "/ready",
+    summary="Sẵn sàng trả lời: thế hệ chỉ mục đã nạp và kiểm tra, cơ sở dữ liệu trả lời",
+    description=(
+        "`generation` là thế hệ thực sự đang phục vụ (đã nạp và kiểm tra đủ); nếu thế hệ CURRENT hỏng, hệ thống "
+        "phục vụ thế hệ nguyên vẹn mới nhất và báo `fallback: true`. 503 khi không có chỉ mục dùng được hoặc cơ sở "
+        "dữ liệu không trả lời."
+    ),
+    responses={503: {"description": "Chưa sẵn sàng (chỉ mục hoặc cơ sở dữ liệu)"}},
+)
 def ready(services: Annotated[Services, Depends(get_services)]) -> JSONResponse:
-    gen = services.generations.current_id()
+    problems: list[str] = []
+    try:
+        gen: str | None = services.knowledge.current().id
+    except AssistantError as e:
+        gen = None
+        problems.append(e.message)
+    pointer = services.generations.pointer()
+    database = services.personal.database_status() if services.personal is not None else None
+    if database:
+        problems.append(database)
     body = {
-        "status": "ready" if gen else "not_ready",
+        "status": "not_ready" if problems else "ready",
         "generation": gen,
+        "pointer": pointer,
+        "fallback": gen is not None and gen != pointer,
+        "broken": services.knowledge.broken,
+        "database": "ok" if database is None else database,
+        "problems": problems,
         "process": {"host": socket.gethostname(), "pid": os.getpid()},  # which of several API processes answered
     }
-    return JSONResponse(body, status_code=200 if gen else 503)
+    return JSONResponse(body, status_code=503 if problems else 200)

@@ -25,11 +25,7 @@ router = APIRouter(tags=["telegram"])
     responses=errors(401, 403, 422),
 )
 def issue_code(req: LinkCodeRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
-    issued = personal.accounts.issue_link_code(caller, req.cadre_code)
-    personal.audit.action(
-        caller, "telegram.issue_code", issued.cadre_code, {"expires_at": issued.expires_at.isoformat()}
-    )
-    return asdict(issued)
+    return asdict(personal.access.issue_link_code(caller, req.cadre_code))
 
 
 @router.post(

