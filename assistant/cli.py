@@ -407,9 +407,9 @@ app.add_typer(rules_app, name="rules")
 
 
 def _catalog() -> Any:
-    from assistant.ingest.repository import DocumentRepository
     from assistant.enrollment.catalog import RuleCatalog
     from assistant.enrollment.rules import load_rules
+    from assistant.ingest.repository import DocumentRepository
 
     settings = Settings()
     repo = DocumentRepository(settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents")
