@@ -99,6 +99,10 @@ MATRIX = [
     ("unanswered", "GET", "/admin/unanswered", {}, {"admin": OK}),
     ("answer-log", "GET", "/admin/answers/khongco", {}, {"admin": 404}),
     ("audit", "GET", "/admin/audit", {}, {"admin": OK}),
+    ("feedback-list", "GET", "/admin/feedback", {}, {"admin": OK}),
+    ("withdrawn", "GET", "/admin/withdrawn", {}, {"admin": OK}),
+    ("restore", "POST", "/admin/withdrawn/99/2099/QH99/restore", {}, {"admin": 404}),
+    ("own-answer-unknown", "GET", "/answers/khongco", {}, {c: 404 for c in CALLERS}),
     (
         "feedback-unknown",
         "POST",

@@ -181,6 +181,9 @@ def test_feedback_with_a_comment_is_one_record_admins_read_with_the_answer(
     reply = page.locator(".msg-bot").last
     expect(reply.locator(".feedback")).to_be_visible()
     trace = reply.locator(".trace").inner_text().split()[-1]
+    reply.get_by_role("button", name="Xem trong văn bản").first.click()  # the document's detail, as HR reads it
+    expect(page.locator("#panel-citation h2")).to_be_visible()
+    no_english(page)
     reply.get_by_role("button", name="Hữu ích", exact=True).click()
     expect(reply.locator(".feedback [role=status]")).to_have_text("Cảm ơn anh/chị đã góp ý.")
     reply.get_by_role("button", name="Không hữu ích").click()
