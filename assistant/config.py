@@ -76,6 +76,12 @@ class AnswerSettings(BaseModel):
     partial_min_fit: float = 0.5  # below this, a lead from a partial document means the answer is in the missing part
 
 
+class RulesSettings(BaseModel):
+    # The training-requirement rules: a YAML file or a directory of them (all *.yaml merged); an administrator
+    # points this at their own copy to add or correct rules. Validated at start-up with Vietnamese errors.
+    path: Path = PROJECT_ROOT / "assistant" / "enrollment" / "rules"
+
+
 class DatabaseSettings(BaseModel):
     url: str = ""  # empty: SQLite file under the index dir's sibling data/
 
@@ -94,6 +100,22 @@ class ChromaSettings(BaseModel):
     collection_prefix: str = "assistant"  # collections are "<prefix>-<generation id>"; one prefix per deployment
 
 
+class WebSettings(BaseModel):
+    # Origins (scheme://host:port) besides the API's own host allowed to send cookie-authenticated changes,
+    # e.g. the public address when a reverse proxy rewrites Host. ASSISTANT_WEB__ALLOWED_ORIGINS='["https://…"]'
+    allowed_origins: list[str] = []
+
+
+class DemoSettings(BaseModel):
+    enabled: bool = True  # ASSISTANT_DEMO__ENABLED=false in production: demo accounts cannot sign in or be created
+
+
+class AuthSettings(BaseModel):
+    failures_per_account: int = 5  # wrong passwords for one account within the window → locked for the window
+    failures_per_address: int = 20  # wrong passwords from one address (any account) within the window
+    window_minutes: int = 15
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -104,4 +126,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)

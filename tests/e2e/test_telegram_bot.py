@@ -136,10 +136,13 @@ def test_unlinked_user_gets_no_status_and_the_link_hint_only_once(telegram: Tele
 
 
 def test_a_long_answer_is_split_between_quotes(telegram: Telegram, api: Api) -> None:
+    # Answers are concise now (the lead and at most two more quotes, issue 10), so one answer rarely passes
+    # Telegram's limit; splitting itself is covered by tests/unit/test_bot_render.py. Here: every quote of
+    # the answer arrives whole, in one message, and only the last message carries the buttons.
     expected = api.ask_as(1501, LONG)
-    assert sum(len(q["text"]) for q in expected["quotes"]) > 3000, "the question no longer gives a long answer"
+    assert expected["quotes"], "the question no longer gets an answer"
     parts = telegram.ask(1501, LONG)
-    assert len(parts) >= 2
+    assert len(parts) >= 1
     assert_quotes_intact(parts)
     for q in expected["quotes"]:  # every quote whole, inside one message
         assert sum(q["text"] in p["text"] for p in parts) == 1
