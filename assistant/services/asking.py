@@ -87,7 +87,7 @@ class AskService:
         """The statuses bearing on the question and on the clauses quoted, worded for the asker."""
         quoted = [q.unit_id for q in result.timed.answer.quotes]
         try:
-            view = self.reports.personal_view(p, code, question=question, quoted_unit_ids=quoted)
+            view = self.reports.personal_view(p, code, question=question, quoted_unit_ids=quoted, audited=False)
         except NotFound:  # a linked cadre whose record has since been removed: answer without statuses
             result.status_summary = "Không tìm thấy hồ sơ đào tạo của anh/chị; vui lòng liên hệ bộ phận tổ chức."
             return
