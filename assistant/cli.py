@@ -165,8 +165,7 @@ def ask(
     """Ask a question; the answer quotes the regulation with its citation (and a cadre's own status).
 
     --json prints the body POST /api/v1/ask returns, field for field."""
-    from assistant.services.asking import PersonalAnswer
-    from assistant.services.views import personal_answer
+    from assistant.services.views import PersonalAnswer, personal_answer
     from assistant.validity import parse_as_of
 
     when = parse_as_of(as_of)
@@ -319,6 +318,57 @@ def users_api_key(name: Annotated[str, typer.Argument(help="Tên dịch vụ, v�
     sys.stdout.write(_personal().access.create_api_key(OPERATOR, name) + "\n")
 
 
+@users_app.command("disable")
+@handles_errors
+def users_disable(username: str) -> None:
+    """Disable an account at once (its sessions end; it cannot sign in until enabled)."""
+    user = _personal().accounts.set_active(OPERATOR, username, False)
+    console.print(f"Đã vô hiệu hóa tài khoản {user.username}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+
+
+@users_app.command("enable")
+@handles_errors
+def users_enable(username: str) -> None:
+    """Enable a disabled account again."""
+    user = _personal().accounts.set_active(OPERATOR, username, True)
+    console.print(f"Đã kích hoạt lại tài khoản {user.username}.")
+
+
+@users_app.command("password")
+@handles_errors
+def users_password(
+    username: str,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Mật khẩu mới (≥ 8 ký tự)")
+    ] = "",
+) -> None:
+    """Set a user's password (asked for when not given); every session of that user ends."""
+    _personal().accounts.reset_password(OPERATOR, username, password)
+    console.print(f"Đã đặt lại mật khẩu cho {username}; mọi phiên đăng nhập của tài khoản đã kết thúc.")
+
+
+@users_app.command("revoke-key")
+@handles_errors
+def users_revoke_key(name: Annotated[str, typer.Argument(help="Tên khóa API, ví dụ telegram-bot")]) -> None:
+    """Revoke a service's API key at once (the next request with it is refused)."""
+    _personal().accounts.revoke_api_key(OPERATOR, name)
+    console.print(f"Đã thu hồi khóa API '{name}'.")
+
+
+@users_app.command("keys")
+@handles_errors
+def users_keys() -> None:
+    """List the services' API keys (names and dates; never the keys)."""
+    echo_json([k.__dict__ for k in _personal().accounts.list_api_keys(OPERATOR)])
+
+
+@users_app.command("list")
+@handles_errors
+def users_list() -> None:
+    """List accounts (role, scope, demo, active)."""
+    echo_json([u.__dict__ for u in _personal().accounts.list_users()])
+
+
 @users_app.command("seed-demo")
 @handles_errors
 def users_seed_demo() -> None:
@@ -345,6 +395,7 @@ def demo_load() -> None:
     from assistant.accounts.demo import seed_demo_accounts
 
     personal = _personal()
+    personal.accounts.require_demo_enabled()  # production: no synthetic province, no published passwords
     report = personal.enrollment.load_demo()
     console.print(f"Dữ liệu mẫu (không phải người thật): {report.summary()}")
     for a in seed_demo_accounts(personal.accounts, personal.enrollment):

@@ -94,6 +94,22 @@ class ChromaSettings(BaseModel):
     collection_prefix: str = "assistant"  # collections are "<prefix>-<generation id>"; one prefix per deployment
 
 
+class WebSettings(BaseModel):
+    # Origins (scheme://host:port) besides the API's own host allowed to send cookie-authenticated changes,
+    # e.g. the public address when a reverse proxy rewrites Host. ASSISTANT_WEB__ALLOWED_ORIGINS='["https://…"]'
+    allowed_origins: list[str] = []
+
+
+class DemoSettings(BaseModel):
+    enabled: bool = True  # ASSISTANT_DEMO__ENABLED=false in production: demo accounts cannot sign in or be created
+
+
+class AuthSettings(BaseModel):
+    failures_per_account: int = 5  # wrong passwords for one account within the window → locked for the window
+    failures_per_address: int = 20  # wrong passwords from one address (any account) within the window
+    window_minutes: int = 15
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -105,3 +121,6 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)

@@ -6,6 +6,8 @@ number and the article / clause / point numbers, never from file order.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -224,3 +226,9 @@ def citation_for(doc_name: str, article: str, clause: str | None = None, point: 
     if annex:
         parts.append(f"{annex} ban hành kèm theo")
     return " ".join(parts) + " " + doc_name
+
+
+def document_hash(doc: Document) -> str:
+    """Content hash of everything a document contributes to the index (and of the version a rollback restores)."""
+    payload = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -53,6 +53,15 @@ BADGE_LEVELS = {
     Validity.UNCERTAIN: "warn",
     Validity.UNKNOWN: "warn",
 }
+# The stored-status vocabulary for a computed state (API fields that have always carried a status code).
+STATUS_CODES = {
+    Validity.IN_FORCE: DocStatus.IN_FORCE,
+    Validity.NOT_YET: DocStatus.NOT_YET,
+    Validity.REPEALED: DocStatus.REPEALED,
+    Validity.PARTLY_REPEALED: DocStatus.PARTLY_REPEALED,
+    Validity.UNCERTAIN: DocStatus.UNKNOWN,
+    Validity.UNKNOWN: DocStatus.UNKNOWN,
+}
 # The stored status (stated by a source as of its own date) when no dated relation says more.
 _FROM_STATUS = {
     DocStatus.IN_FORCE: Validity.IN_FORCE,
@@ -89,6 +98,11 @@ class DocumentValidity:
     changes: tuple[Change, ...] = ()
     in_corpus: Mapping[str, bool] = field(default_factory=dict)  # replacement number → held by the corpus
     sources: tuple[str, ...] = ()  # provenance of the facts used (admin / detail views only)
+
+    @property
+    def status_code(self) -> str:
+        """The state in the stored-status vocabulary ("het_hieu_luc" …), for fields that always carried one."""
+        return STATUS_CODES[self.state].value
 
     @property
     def in_force(self) -> bool:

@@ -28,7 +28,9 @@ class DemoAccount:
 
 
 def seed_demo_accounts(accounts: AccountService, enrollment: EnrollmentService) -> list[DemoAccount]:
-    """An admin, an HR officer of DEMO-H1 and a cadre of that unit (the demo province must be loaded)."""
+    """An admin, an HR officer of DEMO-H1 and a cadre of that unit (the demo province must be loaded);
+    refused when demo accounts are switched off (ASSISTANT_DEMO__ENABLED=false)."""
+    accounts.require_demo_enabled()
     cadre = _instructive_cadre(enrollment)
     wanted = [
         DemoAccount("demo_admin", "demo-admin-2025", Role.ADMIN),

@@ -95,3 +95,15 @@ class LinkAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_user_id: Mapped[str] = mapped_column(String(32), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoginFailure(Base):
+    """A failed password login, kept for the throttle window: counted per account and per address, in the database
+    so every API process (and machine) sees the same counts."""
+
+    __tablename__ = "api_login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)  # as typed, folded to lower case
+    address: Mapped[str] = mapped_column(String(64), index=True)  # the client's IP address
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
 _DUMMY = _hasher.hash("khong-phai-mat-khau-that")
+
+
+# Argon2 costs ~50 ms of CPU and 64 MB per call: it runs on its own two threads, never on the event loop nor on the
+# thread pool that serves asks, so a flood of logins queues here instead of stalling answers.
+HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="argon2")
+
+
+async def verify_password_async(stored: str | None, password: str) -> bool:
+    return await asyncio.wrap_future(HASHING.submit(verify_password, stored, password))
 
 
 def hash_password(password: str) -> str:

@@ -11,7 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.accounts.errors import Conflict, LinkCodeInvalid, NotAuthenticated, RateLimited
-from assistant.accounts.models import AccessToken, ApiKey, LinkAttempt, LinkCode, Role, TelegramLink, User
+from assistant.accounts.models import (
+    AccessToken,
+    ApiKey,
+    LinkAttempt,
+    LinkCode,
+    LoginFailure,
+    Role,
+    TelegramLink,
+    User,
+)
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.accounts.secrets import (
@@ -21,7 +30,9 @@ from assistant.accounts.secrets import (
     new_token,
     normalise_link_code,
     verify_password,
+    verify_password_async,
 )
+from assistant.audit.service import AuditLog
 from assistant.db.base import utcnow
 from assistant.errors import InvalidInput, NotFound
 
@@ -39,6 +50,48 @@ class AuthPolicy:
 
 
 @dataclass(frozen=True)
+class LoginThrottle:
+    per_account: int = 5
+    per_address: int = 20
+    minutes: int = 15
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    name: str
+    key: str  # the user name folded, as failures are counted
+    address: str
+    password_hash: str | None
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+DEMO_DISABLED = "Tài khoản mẫu (DỮ LIỆU MẪU) đã bị tắt trên hệ thống này (ASSISTANT_DEMO__ENABLED=false)."
+
+
+def _locked_message(left: timedelta, who: str) -> str:
+    minutes = max(1, int(left.total_seconds() + 59) // 60)
+    return f"{who} đã đăng nhập sai quá nhiều lần; tạm khóa, vui lòng thử lại sau {minutes} phút."
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+    if len(password) > 256:
+        raise InvalidInput("Mật khẩu dài quá 256 ký tự.")
+
+
+@dataclass(frozen=True)
 class UserInfo:
     id: int
     username: str
@@ -47,6 +100,7 @@ class UserInfo:
     unit_code: str | None
     cadre_code: str | None
     demo: bool
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,7 +125,7 @@ class TelegramBinding:
 
 
 def _info(u: User) -> UserInfo:
-    return UserInfo(u.id, u.username, Role(u.role), u.full_name, u.unit_code, u.cadre_code, u.demo)
+    return UserInfo(u.id, u.username, Role(u.role), u.full_name, u.unit_code, u.cadre_code, u.demo, u.active)
 
 
 def _principal(u: User) -> Principal:
@@ -85,11 +139,18 @@ class AccountService:
         scope: Scope,
         policy: AuthPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        *,
+        audit: AuditLog | None = None,
+        throttle: LoginThrottle | None = None,
+        demo_enabled: bool = True,
     ) -> None:
         self._sessions = sessions
         self.scope = scope
         self.policy = policy or AuthPolicy()
         self.clock = clock
+        self.audit = audit
+        self.throttle = throttle or LoginThrottle()
+        self.demo_enabled = demo_enabled
 
     # ------------------------------------------------------------------------------------------- users
 
@@ -108,8 +169,9 @@ class AccountService:
         username = username.strip()
         if not username or len(username) > 64:
             raise InvalidInput("Tên đăng nhập phải có từ 1 đến 64 ký tự.")
-        if len(password) < MIN_PASSWORD:
-            raise InvalidInput(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+        _check_password(password)
+        if demo and not self.demo_enabled:
+            raise InvalidInput(DEMO_DISABLED)
         unit_code, cadre_code = self._check_binding(role, unit_code, cadre_code)
         user = User(
             username=username,
@@ -156,17 +218,84 @@ class AccountService:
 
     # ------------------------------------------------------------------------------------------- tokens
 
-    def login(self, username: str, password: str) -> IssuedToken:
+    # Login: throttle check (database) → Argon2 on the hashing threads → record the outcome (database).
+    # The counts live in the database, so every API process and machine enforces the same limits.
+
+    def login(self, username: str, password: str, address: str = "local") -> IssuedToken:
+        attempt = self._login_check(username, address)
+        return self._login_finish(attempt, verify_password(attempt.password_hash, password))
+
+    async def login_async(self, username: str, password: str, address: str = "local") -> IssuedToken:
+        """The API's login: no step blocks the event loop, and hashing never holds a request thread."""
+        from anyio import to_thread
+
+        attempt = await to_thread.run_sync(self._login_check, username, address)
+        ok = await verify_password_async(attempt.password_hash, password)
+        return await to_thread.run_sync(self._login_finish, attempt, ok)
+
+    def _login_check(self, username: str, address: str) -> _Attempt:
+        name, address = username.strip()[:64], (address or "unknown")[:64]
+        key, now, rules = name.lower(), self.clock(), self.throttle
+        since = now - rules.window
+        with self._sessions() as s:
+            mine = list(
+                s.scalars(
+                    select(LoginFailure.at)
+                    .where(LoginFailure.username == key, LoginFailure.at > since)
+                    .order_by(LoginFailure.at.desc())
+                    .limit(rules.per_account)
+                )
+            )
+            theirs = s.scalar(select(func.count()).where(LoginFailure.address == address, LoginFailure.at > since))
+            user = s.scalar(select(User).where(User.username == name))
+        if len(mine) >= rules.per_account:
+            raise RateLimited(_locked_message(mine[0] + rules.window - now, "Tài khoản này"))
+        if (theirs or 0) >= rules.per_address:
+            raise RateLimited(_locked_message(rules.window, "Địa chỉ của anh/chị"))
+        return _Attempt(name, key, address, user.password_hash if user else None, user.id if user else None)
+
+    def _login_finish(self, attempt: _Attempt, ok: bool) -> IssuedToken:
+        now = self.clock()
         with self._sessions() as s, s.begin():
-            user = s.scalar(select(User).where(User.username == username.strip()))
-            ok = verify_password(user.password_hash if user else None, password)
-            if user is None or not ok or not user.active:
-                raise NotAuthenticated("Tên đăng nhập hoặc mật khẩu không đúng.")
+            user = s.get(User, attempt.user_id) if attempt.user_id is not None and ok else None
+            if user is None:
+                s.add(LoginFailure(username=attempt.key, address=attempt.address, at=now))
+                s.execute(delete(LoginFailure).where(LoginFailure.at < now - self.throttle.window))
+                failed = True
+            else:
+                failed = False
+        if failed:
+            self._audit_lockout(attempt, now)
+            raise NotAuthenticated("Tên đăng nhập hoặc mật khẩu không đúng.")
+        assert user is not None
+        if not user.active:
+            raise NotAuthenticated("Tài khoản này đã bị vô hiệu hóa; vui lòng liên hệ quản trị viên.")
+        if user.demo and not self.demo_enabled:
+            raise NotAuthenticated(DEMO_DISABLED)
+        with self._sessions() as s, s.begin():
             token = new_token("tk")
-            expires = self.clock() + self.policy.token_ttl
-            s.add(AccessToken(token_hash=digest(token), user_id=user.id, created_at=self.clock(), expires_at=expires))
-            s.execute(delete(AccessToken).where(AccessToken.user_id == user.id, AccessToken.expires_at < self.clock()))
-            return IssuedToken(token, expires, _info(user))
+            expires = now + self.policy.token_ttl
+            s.add(AccessToken(token_hash=digest(token), user_id=user.id, created_at=now, expires_at=expires))
+            s.execute(delete(AccessToken).where(AccessToken.user_id == user.id, AccessToken.expires_at < now))
+            s.execute(delete(LoginFailure).where(LoginFailure.username == attempt.key))
+        return IssuedToken(token, expires, _info(user))
+
+    def _audit_lockout(self, attempt: _Attempt, now: datetime) -> None:
+        """One audit entry when an account or an address reaches its limit (not one per refused attempt)."""
+        if self.audit is None:
+            return
+        since = now - self.throttle.window
+        with self._sessions() as s:
+            mine = s.scalar(select(func.count()).where(LoginFailure.username == attempt.key, LoginFailure.at > since))
+            theirs = s.scalar(
+                select(func.count()).where(LoginFailure.address == attempt.address, LoginFailure.at > since)
+            )
+        who = Principal(f"anonymous@{attempt.address}")
+        detail = {"address": attempt.address, "failures": mine, "window_minutes": self.throttle.minutes}
+        if mine == self.throttle.per_account:
+            self.audit.action(who, "auth.lockout", attempt.key, detail)
+        if theirs == self.throttle.per_address:
+            self.audit.action(who, "auth.lockout_address", attempt.address, {**detail, "failures": theirs})
 
     def principal_for_token(self, token: str) -> Principal:
         with self._sessions() as s:
@@ -179,7 +308,82 @@ class AccountService:
                 raise NotAuthenticated("Phiên đăng nhập không hợp lệ; vui lòng đăng nhập lại.")
             if row[0].expires_at <= self.clock():
                 raise NotAuthenticated("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại.")
+            if row[1].demo and not self.demo_enabled:
+                raise NotAuthenticated(DEMO_DISABLED)
             return _principal(row[1])
+
+    # ------------------------------------------------------------------------------------------- administration
+
+    def require_demo_enabled(self) -> None:
+        if not self.demo_enabled:
+            raise InvalidInput(DEMO_DISABLED)
+
+    def set_active(self, p: Principal, username: str, active: bool) -> UserInfo:
+        """An admin disables (or re-enables) an account; a disabled account's sessions end at once."""
+        self.scope.require_role(p, Role.ADMIN)
+        with self._sessions() as s, s.begin():
+            user = self._user(s, username)
+            if not active and p.user_id == user.id:
+                raise Conflict("Không thể tự vô hiệu hóa tài khoản mình đang dùng.")
+            user.active = active
+            if not active:
+                self._revoke_sessions(s, user.id)
+            info = _info(user)
+        if self.audit is not None:
+            self.audit.action(p, "user.enable" if active else "user.disable", info.username)
+        return info
+
+    def change_password(self, p: Principal, current: str, new: str, keep_token: str | None = None) -> None:
+        """The signed-in user changes their own password (the current one is checked); other sessions end."""
+        self.scope.require_role(p, Role.CADRE, Role.HR, Role.ADMIN)
+        _check_password(new)
+        with self._sessions() as s:
+            user = s.get(User, p.user_id) if p.user_id is not None else None
+            stored = user.password_hash if user is not None else None
+        if user is None:
+            raise NotAuthenticated("Chức năng này cần đăng nhập bằng tài khoản người dùng.")
+        attempt = self._login_check(user.username, f"user:{user.id}")
+        if not verify_password(stored, current):
+            now = self.clock()
+            with self._sessions() as s, s.begin():
+                s.add(LoginFailure(username=attempt.key, address=attempt.address, at=now))
+            self._audit_lockout(attempt, now)
+            raise InvalidInput("Mật khẩu hiện tại không đúng.")
+        self._set_password(user.id, new, keep=digest(keep_token) if keep_token else None)
+        if self.audit is not None:
+            self.audit.action(p, "user.password_change", user.username)
+
+    def reset_password(self, p: Principal, username: str, new: str) -> None:
+        """An admin sets a user's password; every session of that user ends at once."""
+        self.scope.require_role(p, Role.ADMIN)
+        _check_password(new)
+        with self._sessions() as s:
+            user_id = self._user(s, username).id
+        self._set_password(user_id, new)
+        if self.audit is not None:
+            self.audit.action(p, "user.password_reset", username.strip())
+
+    def _set_password(self, user_id: int, new: str, keep: str | None = None) -> None:
+        hashed = hash_password(new)
+        with self._sessions() as s, s.begin():
+            user = s.get(User, user_id)
+            assert user is not None
+            user.password_hash = hashed
+            self._revoke_sessions(s, user_id, keep)
+            s.execute(delete(LoginFailure).where(LoginFailure.username == user.username.lower()))
+
+    def _revoke_sessions(self, s: Session, user_id: int, keep: str | None = None) -> None:
+        query = update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+        if keep is not None:
+            query = query.where(AccessToken.token_hash != keep)
+        s.execute(query.values(revoked_at=self.clock()))
+
+    @staticmethod
+    def _user(s: Session, username: str) -> User:
+        user = s.scalar(select(User).where(User.username == username.strip()))
+        if user is None:
+            raise NotFound(f"Không có tài khoản '{username.strip()[:64]}'.")
+        return user
 
     def logout(self, token: str) -> None:
         with self._sessions() as s, s.begin():
@@ -202,12 +406,26 @@ class AccountService:
             raise Conflict(f"Đã có khóa API tên '{name}'.") from e
         return key
 
-    def revoke_api_key(self, name: str) -> None:
+    def revoke_api_key(self, p: Principal, name: str) -> None:
+        """An admin revokes a service's key; the next request with it is refused."""
+        self.scope.require_role(p, Role.ADMIN)
+        name = name.strip()
         with self._sessions() as s, s.begin():
             key = s.scalar(select(ApiKey).where(ApiKey.name == name))
             if key is None:
-                raise NotFound(f"Không có khóa API tên '{name}'.")
+                raise NotFound(f"Không có khóa API tên '{name[:64]}'.")
+            if key.revoked_at is not None:
+                raise Conflict(f"Khóa API '{name}' đã bị thu hồi trước đó.")
             key.revoked_at = self.clock()
+        if self.audit is not None:
+            self.audit.action(p, "api_key.revoke", name)
+
+    def list_api_keys(self, p: Principal) -> list[ApiKeyInfo]:
+        self.scope.require_role(p, Role.ADMIN)
+        with self._sessions() as s:
+            return [
+                ApiKeyInfo(k.name, k.created_at, k.revoked_at) for k in s.scalars(select(ApiKey).order_by(ApiKey.name))
+            ]
 
     def principal_for_api_key(self, key: str, telegram_user_id: str | None = None) -> Principal:
         """The service itself, or — when it names a linked Telegram user — that user's cadre."""

@@ -13,6 +13,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from assistant.api.csrf import CSRFGuard
+from assistant.api.deps import SESSION_COOKIE
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodyLimit
 from assistant.api.routes import admin, articles, ask, auth, cadres, documents, health, reports, telegram
@@ -52,6 +54,7 @@ def create_app(services: Services, *, secure_cookies: bool = True) -> FastAPI:
     app.state.secure_cookies = secure_cookies
     install_error_handlers(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(CSRFGuard, cookie=SESSION_COOKIE, allowed_origins=services.settings.web.allowed_origins)
     app.include_router(health.router)
     for module in (ask, auth, telegram, reports, cadres, articles):
         app.include_router(module.router, prefix="/api/v1")

@@ -52,6 +52,7 @@ class UserOut(BaseModel):
     unit_code: str | None = Field(None, examples=["DEMO-H1"])
     cadre_code: str | None = None
     demo: bool = False
+    active: bool = True
 
 
 class TokenOut(BaseModel):
@@ -86,6 +87,21 @@ class CreateApiKeyRequest(BaseModel):
 class ApiKeyOut(BaseModel):
     name: str
     api_key: str = Field(description="Chỉ hiển thị một lần; hệ thống chỉ lưu bản băm.")
+
+
+class ApiKeyInfoOut(BaseModel):
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(..., min_length=1, max_length=256)
+    new_password: str = Field(..., min_length=8, max_length=256)
+
+
+class PasswordReset(BaseModel):
+    new_password: str = Field(..., min_length=8, max_length=256)
 
 
 # ----------------------------------------------------------------------------------------------- Telegram

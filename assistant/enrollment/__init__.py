@@ -7,15 +7,9 @@ province) and `service` (the facade the API, CLI and bot call).
 
 from assistant.enrollment.engine import CadreRecord, Evidence, LegalRef, RequirementStatus, Status, evaluate
 from assistant.enrollment.imports import ImportReport, RowError
+from assistant.enrollment.reports import CadreStatusReport, CadreSummary, EnrollmentSummary, UnitSummary
 from assistant.enrollment.rules import Rule, RuleSet, check_rule_citations, load_rules
-from assistant.enrollment.service import (
-    CadreStatusReport,
-    CadreSummary,
-    EnrollmentService,
-    EnrollmentSummary,
-    UnitSummary,
-    render_status_summary,
-)
+from assistant.enrollment.service import EnrollmentService, render_status_summary
 
 __all__ = [
     "CadreRecord",

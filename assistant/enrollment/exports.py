@@ -15,7 +15,7 @@ from assistant import spreadsheets
 from assistant.enrollment.engine import STATUS_LABELS, Status
 
 if TYPE_CHECKING:
-    from assistant.enrollment.service import CadreStatusReport
+    from assistant.enrollment.reports import CadreStatusReport
 
 HEADERS = [
     "Mã cán bộ",

@@ -167,6 +167,13 @@ def _read_csv(text: str) -> list[tuple[int, list[Any]]]:
 def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    from assistant.errors import DocumentParseError
+    from assistant.ingest.worker import check_zip
+
+    try:
+        check_zip(data, "bang-tinh.xlsx")
+    except DocumentParseError as e:
+        raise ImportRejected(e.message.replace("'bang-tinh.xlsx'", "Excel")) from e
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as e:  # openpyxl raises several unrelated types for a damaged file

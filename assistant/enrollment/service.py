@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -12,20 +11,20 @@ from sqlalchemy.orm import Session
 from assistant.enrollment import exports
 from assistant.enrollment.engine import STATUS_LABELS, RequirementStatus, Status, evaluate
 from assistant.enrollment.imports import SCHEMAS, ImportReport, import_bytes, template_headers
-from assistant.enrollment.models import Cadre, CadreKind, Enrollment, EnrollmentStatus
+from assistant.enrollment.models import Cadre
+from assistant.enrollment.reports import (
+    CadreStatusReport,
+    CadreSummary,
+    EnrollmentSummary,
+    UnitSummary,
+    cadre_summary,
+    enrollment_summary,
+)
 from assistant.enrollment.repository import UnitTree, cadres_in_units, find_cadre, to_record
 from assistant.enrollment.rules import RuleSet, article_prefix
 from assistant.errors import InvalidInput
 from assistant.text import fold_accents
 
-KIND_LABELS = {CadreKind.CAN_BO: "Cán bộ", CadreKind.CONG_CHUC: "Công chức", CadreKind.VIEN_CHUC: "Viên chức"}
-ENROLLMENT_LABELS = {
-    EnrollmentStatus.REGISTERED: "Đã đăng ký",
-    EnrollmentStatus.IN_PROGRESS: "Đang học",
-    EnrollmentStatus.COMPLETED: "Hoàn thành",
-    EnrollmentStatus.FAILED: "Không đạt",
-    EnrollmentStatus.WITHDRAWN: "Đã rút",
-}
 # Questions about one's own standing in general ("tôi còn thiếu gì?") concern every applicable requirement.
 _GENERAL_INTENTS = (
     "con thieu",
@@ -41,61 +40,6 @@ _GENERAL_INTENTS = (
     "phai hoc gi",
     "nghia vu dao tao",
 )
-
-
-@dataclass(frozen=True)
-class UnitSummary:
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
-    depth: int  # 0 for the unit asked about
-
-
-@dataclass(frozen=True)
-class CadreSummary:
-    code: str
-    full_name: str
-    kind: str
-    kind_label: str
-    unit_code: str
-    unit_name: str
-    unit_path: tuple[str, ...]  # unit names from the province down
-    position: str | None
-    title_code: str | None
-    title_name: str | None
-    title_rank: str | None
-    recruited_on: date | None
-    qualifications: dict[str, str | None] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class EnrollmentSummary:
-    course_code: str
-    course_name: str
-    course_type: str
-    status: str
-    status_label: str
-    hours: int | None
-    start_date: date | None
-    end_date: date | None
-    completed_on: date | None
-    certificate_number: str | None
-    provider: str | None
-    format: str | None
-    location: str | None
-    abroad: bool
-
-
-@dataclass(frozen=True)
-class CadreStatusReport:
-    cadre: CadreSummary
-    as_of: date
-    statuses: list[RequirementStatus]
-    enrollments: list[EnrollmentSummary]
-
-    def count(self, status: Status) -> int:
-        return sum(1 for s in self.statuses if s.status is status)
 
 
 class EnrollmentService:
@@ -118,7 +62,7 @@ class EnrollmentService:
     def get_cadre(self, code: str) -> CadreSummary:
         with self._sessions() as session:
             tree = UnitTree.load(session)
-            return _summary(find_cadre(session, code), tree)
+            return cadre_summary(find_cadre(session, code), tree)
 
     def cadre_status(self, code: str, as_of: date | None = None) -> CadreStatusReport:
         as_of = as_of or self._today()
@@ -130,7 +74,7 @@ class EnrollmentService:
         with self._sessions() as session:
             tree = UnitTree.load(session)
             units = tree.subtree(unit_code) if include_subunits else [tree.get(unit_code)]
-            return [_summary(c, tree) for c in cadres_in_units(session, [u.id for u in units])]
+            return [cadre_summary(c, tree) for c in cadres_in_units(session, [u.id for u in units])]
 
     def units_under(self, unit_code: str) -> list[UnitSummary]:
         with self._sessions() as session:
@@ -193,55 +137,9 @@ class EnrollmentService:
     def _report(self, cadre: Cadre, tree: UnitTree, as_of: date) -> CadreStatusReport:
         statuses = evaluate(to_record(cadre, tree), as_of, self.rules)
         enrollments = sorted(
-            (_enrollment(e) for e in cadre.enrollments), key=lambda e: (e.start_date or date.min, e.course_code)
+            (enrollment_summary(e) for e in cadre.enrollments), key=lambda e: (e.start_date or date.min, e.course_code)
         )
-        return CadreStatusReport(_summary(cadre, tree), as_of, statuses, enrollments)
-
-
-def _summary(cadre: Cadre, tree: UnitTree) -> CadreSummary:
-    path = tree.path(cadre.unit_id)
-    return CadreSummary(
-        code=cadre.code,
-        full_name=cadre.full_name,
-        kind=cadre.kind.value,
-        kind_label=KIND_LABELS[cadre.kind],
-        unit_code=path[-1].code,
-        unit_name=path[-1].name,
-        unit_path=tuple(u.name for u in path),
-        position=cadre.position,
-        title_code=cadre.title_code,
-        title_name=cadre.title_name,
-        title_rank=cadre.title_rank,
-        recruited_on=cadre.recruited_on,
-        qualifications={
-            "education_level": cadre.education_level,
-            "education_major": cadre.education_major,
-            "political_theory": cadre.political_theory,
-            "state_management": cadre.state_management,
-            "foreign_language": cadre.foreign_language,
-            "it_skill": cadre.it_skill,
-        },
-    )
-
-
-def _enrollment(e: Enrollment) -> EnrollmentSummary:
-    c = e.course
-    return EnrollmentSummary(
-        course_code=c.code,
-        course_name=c.name,
-        course_type=c.course_type.value,
-        status=e.status.value,
-        status_label=ENROLLMENT_LABELS[e.status],
-        hours=e.hours_earned if e.hours_earned is not None else c.hours,
-        start_date=c.start_date,
-        end_date=c.end_date,
-        completed_on=e.completed_on,
-        certificate_number=e.certificate_number,
-        provider=c.provider,
-        format=c.format.value if c.format else None,
-        location=c.location,
-        abroad=c.abroad,
-    )
+        return CadreStatusReport(cadre_summary(cadre, tree), as_of, statuses, enrollments)
 
 
 def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:

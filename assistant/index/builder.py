@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.domain import Document
+from assistant.domain import Document, document_hash
 from assistant.errors import InvalidInput
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager, Manifest
 from assistant.index.lexical import LexicalIndex
 from assistant.index.store import ChromaStore
-from assistant.index.units import IndexUnit, document_hash, document_units
+from assistant.index.units import IndexUnit, document_units
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 

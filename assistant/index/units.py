@@ -6,7 +6,6 @@ clauses of the retrieved articles. Clause and point ids stay addressable through
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -93,7 +92,3 @@ def document_units(doc: Document) -> list[IndexUnit]:
     return units
 
 
-def document_hash(doc: Document) -> str:
-    """Content hash of everything a document contributes to the index."""
-    payload = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

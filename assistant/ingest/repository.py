@@ -12,9 +12,8 @@ import builtins
 import json
 from pathlib import Path
 
-from assistant.domain import Document, doc_slug
+from assistant.domain import Document, doc_slug, document_hash
 from assistant.errors import NotFound
-from assistant.index.units import document_hash
 
 
 def _read(path: Path) -> Document:

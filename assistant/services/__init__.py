@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from assistant.accounts.scope import Scope
-from assistant.accounts.service import AccountService
+from assistant.accounts.service import AccountService, LoginThrottle
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.audit.service import AuditLog
 from assistant.config import EmbedderSettings, Settings
@@ -142,7 +142,15 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
-    accounts = AccountService(factory, scope)
+    accounts = AccountService(
+        factory,
+        scope,
+        audit=audit,
+        throttle=LoginThrottle(
+            settings.auth.failures_per_account, settings.auth.failures_per_address, settings.auth.window_minutes
+        ),
+        demo_enabled=settings.demo.enabled,
+    )
     return PersonalServices(
         engine=engine,
         enrollment=enrollment,

@@ -8,9 +8,7 @@ bear on the answer's hits are added. Every answer is logged with exactly what wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
@@ -18,18 +16,9 @@ from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog, LoggedAnswer, RatedAnswer
 from assistant.enrollment.service import EnrollmentService
 from assistant.errors import NotFound
-from assistant.services.knowledge import KnowledgeService, TimedAnswer
+from assistant.services.knowledge import KnowledgeService
 from assistant.services.reports import ReportService
-from assistant.services.views import status_to_dict
-
-
-@dataclass
-class PersonalAnswer:
-    timed: TimedAnswer
-    cadre_code: str | None = None
-    statuses: list[dict[str, Any]] = field(default_factory=list)
-    status_summary: str | None = None
-    personal: dict[str, Any] | None = None  # the worded view: requirement, record, gap, next step per status
+from assistant.services.views import PersonalAnswer, status_to_dict
 
 
 class AskService:
@@ -98,7 +87,7 @@ class AskService:
         """The statuses bearing on the question and on the clauses quoted, worded for the asker."""
         quoted = [q.unit_id for q in result.timed.answer.quotes]
         try:
-            view = self.reports.personal_view(p, code, question=question, quoted_unit_ids=quoted)
+            view = self.reports.personal_view(p, code, question=question, quoted_unit_ids=quoted, audited=False)
         except NotFound:  # a linked cadre whose record has since been removed: answer without statuses
             result.status_summary = "Không tìm thấy hồ sơ đào tạo của anh/chị; vui lòng liên hệ bộ phận tổ chức."
             return

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
+from assistant.domain import document_hash
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager
 from assistant.index.reader import Generation
-from assistant.index.units import IndexUnit, document_hash
+from assistant.index.units import IndexUnit
 from assistant.ingest.repository import DocumentRepository
 from assistant.retrieval.search import Hit, HybridSearcher
 from assistant.validity import DocumentValidity
@@ -187,7 +188,16 @@ class KnowledgeService:
         documents, unreadable = self.documents.scan()
         report = builder.build(documents, dense=dense and self.embedder is not None, **kwargs)
         report.skipped = unreadable + report.skipped
+        self._preload()
         return report
+
+    def _preload(self) -> None:
+        """Load and check the generation just switched to, here in the switching thread, so this process's next
+        requests find it ready (the asks meanwhile keep the previous one; none waits)."""
+        try:
+            self.current()
+        except AssistantError as e:  # reported by /ready and by the next ask; the switch itself succeeded
+            log.error("the generation switched to could not be loaded: %s", e.message)
 
     def up_to_date(self, *, dense: bool = True) -> bool:
         """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""
@@ -222,7 +232,9 @@ class KnowledgeService:
         )
 
     def rollback(self) -> str:
-        return self.generations.rollback()
+        generation = self.generations.rollback()
+        self._preload()
+        return generation
 
     def status(self) -> dict[str, Any]:
         gen_id = self.generations.current_id()

@@ -22,8 +22,9 @@ from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog
 from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label, doc_slug
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
-from assistant.ingest import apply_overrides, parse_document
+from assistant.ingest import apply_overrides
 from assistant.ingest.repository import DocumentRepository
+from assistant.ingest.worker import parse_isolated
 from assistant.jobs.models import Upload
 from assistant.jobs.runner import JobRunner, JobView
 from assistant.services.knowledge import KnowledgeService
@@ -183,7 +184,7 @@ class DocumentAdmin:
         self.scope.require_role(p, Role.ADMIN)
         if len(data) > MAX_UPLOAD_BYTES:
             raise UploadTooLarge(f"Tệp quá lớn (tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).")
-        doc = parse_document(data, filename or "tai-lieu")
+        doc = parse_isolated(data, filename or "tai-lieu")  # a worker process, capped: never this server
         upload = Upload(id=uuid.uuid4().hex[:16], filename=filename[:255], uploaded_by=p.name, document=_doc_json(doc))
         with self._sessions() as s, s.begin():
             s.add(upload)

@@ -13,7 +13,8 @@ from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog
 from assistant.enrollment.errors import ImportRejected
 from assistant.enrollment.imports import ImportReport
-from assistant.enrollment.service import CadreSummary, EnrollmentService, UnitSummary
+from assistant.enrollment.reports import CadreSummary, UnitSummary
+from assistant.enrollment.service import EnrollmentService
 from assistant.errors import InvalidInput
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

@@ -155,10 +155,14 @@ class ReportService:
         question: str | None = None,
         quoted_unit_ids: Iterable[str] = (),
         as_of: date | None = None,
+        audited: bool = True,
     ) -> PersonalView:
         """The requirements bearing on `question` (all of them without one), each with its clause, the record's
-        evidence, the gap and the next step — worded for whoever asks."""
+        evidence, the gap and the next step — worded for whoever asks. `audited=False` for callers that log the
+        view themselves (an answer is logged with the statuses it showed)."""
         self.scope.require_cadre(p, cadre_code)
+        if audited:
+            self.audit.action(p, "cadre.status.view", cadre_code.strip(), {"question": bool(question)})
         as_of = as_of or self._today()
         rules = self.rules
         with self._sessions() as s:
@@ -330,7 +334,7 @@ def personal_coverage(
     incomplete: list[str] = []
     for code in codes:
         me = Principal(f"measure:{code}", role=Role.CADRE, cadre_code=code)
-        view = reports.personal_view(me, code, question=question, as_of=as_of)
+        view = reports.personal_view(me, code, question=question, as_of=as_of, audited=False)
         if view.coverage_note:
             counts["uncovered"] += 1
             counts["uncovered_told"] += view.coverage_note.startswith(

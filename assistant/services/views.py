@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.domain import STATUS_LABELS, DocStatus
 from assistant.enrollment.engine import RequirementStatus
-from assistant.enrollment.service import CadreStatusReport
+from assistant.enrollment.reports import CadreStatusReport
 from assistant.index.units import IndexUnit
 from assistant.reporting.personal import PersonalView
 from assistant.services.knowledge import SOURCES_SHOWN, TimedAnswer
 from assistant.validity import DocumentValidity
 
-if TYPE_CHECKING:  # asking imports this module for status_to_dict
-    from assistant.services.asking import PersonalAnswer
+
+@dataclass
+class PersonalAnswer:
+    """A question answered for a person (services.asking): the answer, and whose statuses it shows."""
+
+    timed: TimedAnswer
+    cadre_code: str | None = None
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    status_summary: str | None = None
+    personal: dict[str, Any] | None = None  # the worded view: requirement, record, gap, next step per status
 
 
 def status_to_dict(s: RequirementStatus) -> dict[str, Any]:
@@ -57,7 +65,7 @@ def answer_to_dict(timed: TimedAnswer) -> dict[str, Any]:
                 "unit_id": h.unit.id,
                 "citation": h.unit.citation,
                 "score": round(h.score, 4),
-                "status": h.unit.status,
+                "status": validity[h.unit.doc_number].status_code if h.unit.doc_number in validity else h.unit.status,
                 "warning": h.warning,
                 "badge": badge(h.unit.doc_number),
             }
@@ -81,7 +89,7 @@ def article_to_dict(unit: IndexUnit, notes: list[str], validity: DocumentValidit
         "doc_number": unit.doc_number,
         "doc_name": unit.doc_name,
         "doc_title": unit.doc_title,
-        "status": unit.status,
+        "status": validity.status_code if validity else unit.status,  # on today's date, like the badge
         # the one badge of the document as of today (the same everywhere); the stored label when unknown
         "status_label": validity.badge if validity else STATUS_LABELS.get(DocStatus(unit.status), unit.status),
         "validity": validity.to_dict() if validity else None,

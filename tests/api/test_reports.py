@@ -134,3 +134,10 @@ def test_succession_report_lists_flagged_cadres_with_what_they_lack(api):  # typ
     hr_rows = api.call("hr", "GET", "/reports/succession").json()["sheets"][0]["rows"]
     code = sheet["headers"].index("Mã cán bộ")
     assert {r[code] for r in hr_rows} <= _codes_in(api, "DEMO-H1")
+
+
+def test_viewing_a_cadres_status_is_audited(api):  # type: ignore[no-untyped-def]
+    code = api.cadres["same_unit"]
+    assert api.call("hr", "GET", f"/cadres/{code}/status").status_code == 200
+    audit = api.call("admin", "GET", "/admin/audit").json()
+    assert any(a["action"] == "cadre.status.view" and a["target"] == code and a["actor"] == "user:demo_hr" for a in audit)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from assistant.db import VERSION_TABLE, make_engine, upgrade
 from assistant.db.migrate import MIGRATIONS_DIR, _alembic
-from assistant.db.models import metadata
+from assistant.db.migrations.schema import metadata
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "db" / "release-0.1-sqlite.sql"

@@ -38,6 +38,8 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
     assert (law["badge"], law["state"]) == ("Hết hiệu lực", "repealed")
     assert law["replaced_by"] == [{"doc_number": "129/2025/QH15", "in_corpus": False}]
     assert {q["badge"] for q in data["quotes"] if q["doc_number"] == "58/2010/QH12"} == {"Hết hiệu lực"}
+    law_sources = [x for x in data["sources"] if x["unit_id"].startswith("58-2010-qh12:")]
+    assert law_sources and {(x["status"], x["badge"]) for x in law_sources} == {("het_hieu_luc", "Hết hiệu lực")}
     before = answer_to_dict(built.knowledge.ask(FORMS, as_of=date(2026, 6, 30)))
     assert next(v for v in before["validity"] if v["doc_number"] == "58/2010/QH12")["badge"] == "Còn hiệu lực"
     assert "SOURCES.md" not in json.dumps(data, ensure_ascii=False)  # provenance never reaches an answer
@@ -45,7 +47,10 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
 
 def test_article_view_carries_todays_badge(built):
     unit, notes, validity = built.knowledge.article("58-2010-qh12:d33:k1")
-    assert validity.badge == "Hết hiệu lực" and notes[0] == validity.note
+    assert validity.as_of == date.today() and validity.badge == (
+        "Hết hiệu lực" if date.today() >= date(2026, 7, 1) else "Còn hiệu lực"
+    )
+    assert not validity.note or notes[0] == validity.note
 
 
 def test_cli_ask_as_of(built, monkeypatch):

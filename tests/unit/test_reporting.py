@@ -147,7 +147,7 @@ def test_a_running_course_is_the_next_step():
     )
     [item] = view(teacher(enrollments=(course,)), question="tôi còn thiếu gì?").items
     assert item.status == "in_progress"
-    assert item.next_step.startswith("Hoàn thành khóa đang học (Bồi dưỡng CDNN GVTH hạng III khóa 2)")
+    assert item.next_step.startswith("Hoàn thành khóa đang học (Bồi dưỡng CDNN GVTH hạng III khóa 2")
     assert any("01/11/2026" in e.text for e in item.evidence)
 
 

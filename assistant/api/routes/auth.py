@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from assistant.api.deps import SESSION_COOKIE, Caller, Personal
 from assistant.api.schemas import (
+    ApiKeyInfoOut,
     ApiKeyOut,
     CreateApiKeyRequest,
     CreateUserRequest,
     LoginRequest,
     MeOut,
     OkOut,
+    PasswordChange,
+    PasswordReset,
     TokenOut,
     UserOut,
     errors,
@@ -31,10 +34,11 @@ router = APIRouter(tags=["auth"])
         "HttpOnly, SameSite=Strict. Mã phiên là chuỗi ngẫu nhiên, hệ thống chỉ lưu bản băm, hết hạn sau 12 giờ."
     ),
     response_model=TokenOut,
-    responses=errors(401, 422),
+    responses=errors(401, 422, 429, 503),
 )
-def login(req: LoginRequest, request: Request, response: Response, personal: Personal) -> dict[str, Any]:
-    issued = personal.accounts.login(req.username, req.password)
+async def login(req: LoginRequest, request: Request, response: Response, personal: Personal) -> dict[str, Any]:
+    address = request.client.host if request.client else "unknown"
+    issued = await personal.accounts.login_async(req.username, req.password, address)
     response.set_cookie(
         SESSION_COOKIE,
         issued.token,
@@ -105,3 +109,82 @@ def list_users(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
 def create_api_key(req: CreateApiKeyRequest, personal: Personal, caller: Caller) -> ApiKeyOut:
     key = personal.access.create_api_key(caller, req.name)
     return ApiKeyOut(name=req.name, api_key=key)
+
+
+Username = Annotated[str, Path(min_length=1, max_length=64, examples=["demo_hr"])]
+
+
+def _token(request: Request) -> str:
+    auth = request.headers.get("authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE, "")
+
+
+@router.post(
+    "/auth/password",
+    summary="Đổi mật khẩu của chính mình",
+    description="Cần mật khẩu hiện tại. Các phiên đăng nhập khác của tài khoản kết thúc ngay; phiên này giữ nguyên.",
+    response_model=OkOut,
+    responses=errors(400, 401, 403, 422, 429),
+)
+def change_password(req: PasswordChange, request: Request, personal: Personal, caller: Caller) -> OkOut:
+    personal.accounts.change_password(caller, req.current_password, req.new_password, keep_token=_token(request))
+    return OkOut(message="Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")
+
+
+@router.post(
+    "/admin/users/{username}/disable",
+    summary="Vô hiệu hóa tài khoản (quản trị)",
+    description="Có hiệu lực ngay: mọi phiên của tài khoản kết thúc, không đăng nhập lại được.",
+    response_model=UserOut,
+    responses=errors(401, 403, 404, 409),
+)
+def disable_user(username: Username, personal: Personal, caller: Caller) -> dict[str, Any]:
+    return asdict(personal.accounts.set_active(caller, username, False))
+
+
+@router.post(
+    "/admin/users/{username}/enable",
+    summary="Kích hoạt lại tài khoản (quản trị)",
+    response_model=UserOut,
+    responses=errors(401, 403, 404),
+)
+def enable_user(username: Username, personal: Personal, caller: Caller) -> dict[str, Any]:
+    return asdict(personal.accounts.set_active(caller, username, True))
+
+
+@router.post(
+    "/admin/users/{username}/password",
+    summary="Đặt lại mật khẩu cho tài khoản (quản trị)",
+    description="Mọi phiên đăng nhập của tài khoản kết thúc ngay.",
+    response_model=OkOut,
+    responses=errors(400, 401, 403, 404, 422),
+)
+def reset_password(username: Username, req: PasswordReset, personal: Personal, caller: Caller) -> OkOut:
+    personal.accounts.reset_password(caller, username, req.new_password)
+    return OkOut(message=f"Đã đặt lại mật khẩu cho {username}; mọi phiên của tài khoản đã kết thúc.")
+
+
+@router.get(
+    "/admin/api-keys",
+    summary="Các khóa API của dịch vụ (quản trị)",
+    response_model=list[ApiKeyInfoOut],
+    responses=errors(401, 403),
+)
+def list_api_keys(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
+    return [asdict(k) for k in personal.accounts.list_api_keys(caller)]
+
+
+@router.delete(
+    "/admin/api-keys/{name}",
+    summary="Thu hồi khóa API (quản trị)",
+    description="Có hiệu lực ngay: yêu cầu tiếp theo dùng khóa này bị từ chối (401).",
+    response_model=OkOut,
+    responses=errors(401, 403, 404, 409),
+)
+def revoke_api_key(
+    name: Annotated[str, Path(min_length=1, max_length=64, examples=["telegram-bot"])],
+    personal: Personal,
+    caller: Caller,
+) -> OkOut:
+    personal.accounts.revoke_api_key(caller, name)
+    return OkOut(message=f"Đã thu hồi khóa API '{name}'.")

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import (
@@ -146,7 +147,7 @@ async def import_file(
     kind: Annotated[Literal["units", "cadres", "courses", "enrollments", "certificates"] | None, Form()] = None,
 ) -> dict[str, Any]:
     data = await file.read(MAX_IMPORT_BYTES + 1)  # never more than one byte past the limit in memory
-    report = personal.records.import_file(caller, data, file.filename or "", kind)
+    report = await run_in_threadpool(personal.records.import_file, caller, data, file.filename or "", kind)
     return {**asdict(report), "ok": True, "summary": report.summary(), "errors": []}
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.deps import Caller, Personal
 from assistant.api.schemas import CommitIn, DocumentDetailOut, DocumentOut, DocumentPatch, JobOut, PreviewOut, errors
@@ -50,7 +51,7 @@ async def preview(
     personal: Personal, caller: Caller, file: Annotated[UploadFile, File(description="Tệp văn bản")]
 ) -> dict[str, Any]:
     data = await file.read(MAX_UPLOAD_BYTES + 1)  # the service refuses anything past the limit
-    return personal.library.preview(caller, data, file.filename or "")
+    return await run_in_threadpool(personal.library.preview, caller, data, file.filename or "")
 
 
 @admin.get("/admin/uploads", summary="Các tệp đang chờ xác nhận (quản trị)", responses=errors(401, 403))

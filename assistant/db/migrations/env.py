@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 from assistant.db.migrate import VERSION_TABLE
-from assistant.db.models import metadata
+from assistant.db.migrations.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - guarded by assistant.db.upgrade

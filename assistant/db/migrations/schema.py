@@ -1,4 +1,7 @@
-"""Every table of the database, registered on the one metadata (for migrations and schema checks)."""
+"""Every table of the database, registered on the one metadata (for migrations and schema checks).
+
+Here, not in assistant/db itself: the model packages import assistant.db, so assistant.db must not import them.
+"""
 
 from __future__ import annotations
 
