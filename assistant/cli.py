@@ -390,13 +390,17 @@ app.add_typer(demo_app, name="demo")
 
 @demo_app.command("load")
 @handles_errors
-def demo_load() -> None:
-    """Load the synthetic demo province and its demo accounts (idempotent) — DỮ LIỆU MẪU."""
+def demo_load(
+    as_of: Annotated[
+        str | None, typer.Option(help="Ngày làm mốc cho dữ liệu mẫu yyyy-mm-dd (mặc định hôm nay)")
+    ] = None,
+) -> None:
+    """Load the synthetic demo province, dated relative to today (or --as-of), and its demo accounts — DỮ LIỆU MẪU."""
     from assistant.accounts.demo import seed_demo_accounts
 
     personal = _personal()
     personal.accounts.require_demo_enabled()  # production: no synthetic province, no published passwords
-    report = personal.enrollment.load_demo()
+    report = personal.enrollment.load_demo(_date(as_of))
     console.print(f"Dữ liệu mẫu (không phải người thật): {report.summary()}")
     for a in seed_demo_accounts(personal.accounts, personal.enrollment):
         scope = a.unit_code or a.cadre_code or "toàn hệ thống"
@@ -442,7 +446,135 @@ def import_cmd(file: Path) -> None:
         for message in e.detail:
             console.print(f"[red]{message}[/red]")
         raise typer.Exit(1) from e
+    for message in report.warning_messages:
+        console.print(f"[yellow]Cảnh báo — {message}[/yellow]")
     console.print(report.summary())
+
+
+rules_app = typer.Typer(
+    help="Quy tắc yêu cầu đào tạo, bồi dưỡng: danh sách, đối chiếu điều khoản, độ phủ.", no_args_is_help=True
+)
+app.add_typer(rules_app, name="rules")
+
+
+def _catalog() -> Any:
+    from assistant.enrollment.catalog import RuleCatalog
+    from assistant.enrollment.rules import load_rules
+    from assistant.ingest.repository import DocumentRepository
+
+    settings = Settings()
+    repo = DocumentRepository(settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents")
+    return RuleCatalog(load_rules(settings.rules.path), repo.list)
+
+
+@rules_app.command("list")
+@handles_errors
+def rules_list(
+    query: Annotated[str, typer.Argument(help="Lọc theo mã quy tắc, tên, số văn bản")] = "",
+    title_code: Annotated[str, typer.Option("--title-code", help="Chỉ các quy tắc áp dụng cho mã chức danh này")] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Rules with the clause each implements (citation) and what the engine checks."""
+    from assistant.enrollment.catalog import describe_condition
+
+    catalog = _catalog()
+    rules = catalog.search(query, title_code)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "title_codes": r.applies_to.title_codes,
+                    "citation": r.citation,
+                    "purpose": r.purpose,
+                }
+                for r in rules
+            ]
+        )
+        return
+    for r in rules:
+        checks = " | ".join(describe_condition(c, catalog.rules) for c in r.satisfied_by)
+        codes = ", ".join(r.applies_to.title_codes) or "-"
+        sys.stdout.write(f"{r.id}\t{codes}\t{r.legal_basis[0].full_label}\t{checks}\n")
+    console.print(f"{len(rules)} quy tắc.")
+
+
+@rules_app.command("show")
+@handles_errors
+def rules_show(
+    rule_id: str,
+    as_of: Annotated[str | None, typer.Option(help="Ngày xét hiệu lực căn cứ yyyy-mm-dd (mặc định hôm nay)")] = None,
+) -> None:
+    """One rule side by side with the corpus text of every clause it cites (and whether the quote is verbatim)."""
+    view = _catalog().show(rule_id, _date(as_of))
+    r = view.rule
+    out = [f"Quy tắc {r.id}: {r.title}", r.summary]
+    if r.note:
+        out.append(f"Lưu ý: {r.note}")
+    out.append(
+        "Áp dụng: " + ", ".join(x for x in [", ".join(r.applies_to.kinds), ", ".join(r.applies_to.title_codes)] if x)
+    )
+    out.append("Đáp ứng khi có một trong: " + " | ".join(view.conditions))
+    if view.deadlines:
+        out.append("Hạn: " + " ; ".join(view.deadlines))
+    for e in view.exemptions:
+        out.append(f"Miễn trừ / chuyển tiếp: {e}")
+    for c in view.clauses:
+        out.append("")
+        out.append(f"── {c.label} [{c.role}] ({c.unit_id})")
+        out.append(f"   Quy tắc trích: «{c.quote}»")
+        out.append(
+            "   Văn bản trong kho: "
+            + (f"«{' '.join((c.corpus_text or '').split())}»" if c.corpus_text else "KHÔNG CÓ TRONG KHO")
+        )
+        out.append("   Đối chiếu: " + ("khớp nguyên văn" if c.found_verbatim else "KHÔNG KHỚP NGUYÊN VĂN"))
+        if c.validity:
+            out.append(f"   Hiệu lực: {c.validity}")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+@rules_app.command("coverage")
+@handles_errors
+def rules_coverage(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Share of the corpus's title codes with a training standard that the rules cover."""
+    cov = _catalog().coverage()
+    if as_json:
+        echo_json(
+            {"codes": len(cov.codes), "covered": len(cov.covered), "ratio": round(cov.ratio, 4), "missing": cov.missing}
+        )
+        return
+    sys.stdout.write(
+        f"Mã chức danh có tiêu chuẩn trình độ đào tạo, bồi dưỡng trong kho: {len(cov.codes)}; có quy tắc: "
+        f"{len(cov.covered)} ({cov.ratio:.1%}). Chưa có: {', '.join(cov.missing) or 'không'}\n"
+    )
+
+
+@rules_app.command("check")
+@handles_errors
+def rules_check(
+    as_of: Annotated[str | None, typer.Option(help="Ngày xét hiệu lực yyyy-mm-dd (mặc định hôm nay)")] = None,
+) -> None:
+    """Bases of rules that are missing from the corpus or not plainly in force on the date."""
+    notes = _catalog().check(_date(as_of))
+    for n in notes:
+        sys.stdout.write(f"{n.rule_id}\t{n.state.value}\t{n.message}\n")
+    console.print(f"{len(notes)} căn cứ cần lưu ý.")
+
+
+@rules_app.command("draft")
+@handles_errors
+def rules_draft(out: Annotated[Path, typer.Option("--out", help="Thư mục ghi bản nháp (*.yaml)")]) -> None:
+    """Draft rules from the corpus structure (one per point of each title's training-standard clause)."""
+    catalog = _catalog()
+    report = catalog.draft()
+    written = catalog.write_drafts(out)
+    for uid, reason, _ in report.skipped:
+        console.print(f"cần soạn tay: {uid} — {reason}")
+    rules = sum(len(f["rules"]) for f in report.files.values())
+    console.print(
+        f"Đã ghi {len(written)} tệp, {rules} quy tắc nháp vào {out}; {len(report.skipped)} điểm cần soạn tay."
+    )
 
 
 # ----------------------------------------------------------------------------------------------- reports

@@ -76,6 +76,12 @@ class AnswerSettings(BaseModel):
     partial_min_fit: float = 0.5  # below this, a lead from a partial document means the answer is in the missing part
 
 
+class RulesSettings(BaseModel):
+    # The training-requirement rules: a YAML file or a directory of them (all *.yaml merged); an administrator
+    # points this at their own copy to add or correct rules. Validated at start-up with Vietnamese errors.
+    path: Path = PROJECT_ROOT / "assistant" / "enrollment" / "rules"
+
+
 class DatabaseSettings(BaseModel):
     url: str = ""  # empty: SQLite file under the index dir's sibling data/
 
@@ -120,6 +126,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)

@@ -332,6 +332,7 @@ class ImportOut(BaseModel):
     updated: int
     unchanged: int
     errors: list[str]
+    warnings: list[str] = []  # imported as typed, but worth a look (title matched by name, unknown certificate type)
 
 
 # ----------------------------------------------------------------------------------------------- documents and jobs

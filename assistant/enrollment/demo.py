@@ -1,7 +1,11 @@
 """A synthetic demo province — DỮ LIỆU MẪU, không phải người thật — for trying the assistant and for tests.
 
-Reproducible (fixed seed, fixed reference date) and idempotent: `load_demo` upserts through the same writers as the
-spreadsheet importer, so loading twice leaves one copy. Every code starts with "DEMO-" and the root unit's name
+Reproducible (fixed seed) and relative to the date it is loaded (`as_of`, today for `assistant demo load`): the
+province is laid out around a reference date and every date is moved by the distance from it to `as_of`, so
+courses under way are under way and probation deadlines fall due whenever it is loaded. Idempotent for one `as_of`:
+`load_demo` upserts through the same writers as the spreadsheet importer, so loading twice leaves one copy.
+Local government has two tiers (tỉnh → xã/phường, no district level since 01/7/2025).
+Every code starts with "DEMO-" and the root unit's name
 carries the label, so demo records are never mistaken for real personnel data.
 """
 
@@ -22,28 +26,35 @@ from assistant.enrollment.models import Cadre, Course, StudyCommitment
 
 DEMO_LABEL = "DỮ LIỆU MẪU – không phải người thật"
 DEMO_SEED = 20250901
-DEMO_AS_OF = date(2025, 9, 1)  # the date the demo's statuses are designed around
+DEMO_AS_OF = date(2025, 9, 1)  # the reference date the layout below is written around (tests pin it)
 ROOT = "DEMO-TINH"
 
-UNITS = [  # code, name, level, parent
+UNITS = [  # code, name, level, parent — two tiers: tỉnh → xã/phường (no district level since 01/7/2025)
     (ROOT, f"UBND tỉnh Mẫu ({DEMO_LABEL})", "tinh", None),
     ("DEMO-SGD", "Sở Giáo dục và Đào tạo", "so_ban_nganh", ROOT),
     ("DEMO-THPT-A", "Trường THPT Mẫu A", "don_vi_su_nghiep", "DEMO-SGD"),
     ("DEMO-THPT-B", "Trường THPT Mẫu B", "don_vi_su_nghiep", "DEMO-SGD"),
     ("DEMO-SYT", "Sở Y tế", "so_ban_nganh", ROOT),
     ("DEMO-BVDK", "Bệnh viện Đa khoa tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SYT"),
-    ("DEMO-TTYT-H1", "Trung tâm Y tế huyện Mẫu Một", "don_vi_su_nghiep", "DEMO-SYT"),
+    ("DEMO-TTYT-H1", "Trung tâm Y tế khu vực Mẫu Một", "don_vi_su_nghiep", "DEMO-SYT"),
     ("DEMO-SNV", "Sở Nội vụ", "so_ban_nganh", ROOT),
     ("DEMO-SNV-VP", "Văn phòng Sở Nội vụ", "phong", "DEMO-SNV"),
     ("DEMO-TTLT", "Trung tâm Lưu trữ lịch sử tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SNV"),
+    ("DEMO-TTCTXH", "Trung tâm Công tác xã hội tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SNV"),
     ("DEMO-SVH", "Sở Văn hóa, Thể thao và Du lịch", "so_ban_nganh", ROOT),
     ("DEMO-TV", "Thư viện tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SVH"),
-    ("DEMO-H1", "UBND huyện Mẫu Một", "huyen", ROOT),
-    ("DEMO-H1-PNV", "Phòng Nội vụ huyện Mẫu Một", "phong", "DEMO-H1"),
+    ("DEMO-BT", "Bảo tàng tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SVH"),
+    ("DEMO-TTHL", "Trung tâm Huấn luyện và Thi đấu thể dục thể thao tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SVH"),
+    ("DEMO-SNNMT", "Sở Nông nghiệp và Môi trường", "so_ban_nganh", ROOT),
+    ("DEMO-TTDVNN", "Trung tâm Dịch vụ nông nghiệp tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SNNMT"),
+    ("DEMO-VPDKDD", "Văn phòng Đăng ký đất đai tỉnh Mẫu", "don_vi_su_nghiep", "DEMO-SNNMT"),
+    ("DEMO-BPTTH", "Báo và Phát thanh, Truyền hình tỉnh Mẫu", "don_vi_su_nghiep", ROOT),
+    ("DEMO-H1", "UBND xã Mẫu Một", "xa", ROOT),
+    ("DEMO-H1-PNV", "Phòng Văn hóa – Xã hội xã Mẫu Một", "phong", "DEMO-H1"),
     ("DEMO-H1-MN", "Trường Mầm non Hoa Sen", "don_vi_su_nghiep", "DEMO-H1"),
     ("DEMO-H1-TH", "Trường Tiểu học Mẫu Một", "don_vi_su_nghiep", "DEMO-H1"),
     ("DEMO-H1-THCS", "Trường THCS Mẫu Một", "don_vi_su_nghiep", "DEMO-H1"),
-    ("DEMO-H2", "UBND huyện Mẫu Hai", "huyen", ROOT),
+    ("DEMO-H2", "UBND phường Mẫu Hai", "xa", ROOT),
     ("DEMO-H2-MN", "Trường Mầm non Sơn Ca", "don_vi_su_nghiep", "DEMO-H2"),
     ("DEMO-H2-TH", "Trường Tiểu học Mẫu Hai", "don_vi_su_nghiep", "DEMO-H2"),
 ]
@@ -167,6 +178,66 @@ TITLES: dict[str, list[Title]] = {  # unit kind → titles held there
         T("V.08.05.11", "Điều dưỡng hạng II", "II", "cdnn_dieu_duong", "DEMO-K-DD", "chuyen_khoa_1", "Điều dưỡng"),
         T("V.08.01.03", "Bác sĩ (hạng III)", "III", "cdnn_bac_si", "DEMO-K-BS", "dai_hoc", "Y khoa"),
         T("V.08.01.02", "Bác sĩ chính (hạng II)", "II", "bd_bac_si_chinh", "DEMO-K-BSC", "chuyen_khoa_1", "Nội khoa"),
+        T("V.08.06.15", "Hộ sinh hạng III", "III", "cdnn_ho_sinh", "DEMO-K-HS", "dai_hoc", "Hộ sinh"),
+        T("V.08.08.22", "Dược sĩ", "III", "cdnn_duoc", "DEMO-K-DUOC", "dai_hoc", "Dược học"),
+    ],
+    "disan": [
+        T(
+            "V.10.05.17",
+            "Di sản viên hạng III",
+            "III",
+            "cdnn_vien_chuc_chuyen_nganh_di_san_van_hoa",
+            "DEMO-K-DS",
+            "dai_hoc",
+            "Bảo tàng học",
+        ),
+    ],
+    "tdtt": [
+        T(
+            "V.10.01.03",
+            "Huấn luyện viên (hạng III)",
+            "III",
+            "cdnn_vien_chuc_chuyen_nganh_the_duc_the_thao",
+            "DEMO-K-TDTT",
+            "dai_hoc",
+            "Giáo dục thể chất",
+        ),
+    ],
+    "nongnghiep": [
+        T("V.03.01.03", "Kỹ thuật viên bảo vệ thực vật hạng IV", "IV", None, None, "trung_cap", "Bảo vệ thực vật"),
+    ],
+    "diachinh": [
+        T(
+            "V.06.01.02",
+            "Địa chính viên hạng III",
+            "III",
+            "cdnn_vien_chuc_chuyen_nganh_dia_chinh",
+            "DEMO-K-DC",
+            "dai_hoc",
+            "Quản lý đất đai",
+        ),
+    ],
+    "xahoi": [
+        T(
+            "V.09.04.02",
+            "Công tác xã hội viên (hạng III)",
+            "III",
+            "cdnn_cong_tac_xa_hoi_vien_hang_iii",
+            "DEMO-K-CTXH",
+            "dai_hoc",
+            "Công tác xã hội",
+        ),
+    ],
+    "baochi": [
+        T(
+            "V.11.01.03",
+            "Biên tập viên hạng III",
+            "III",
+            "cdnn_bien_tap_vien_hang_iii",
+            "DEMO-K-BTV",
+            "dai_hoc",
+            "Báo chí",
+        ),
     ],
     "luutru": [
         T("V.01.02.02", "Lưu trữ viên", None, "bd_nghiep_vu_luu_tru", "DEMO-K-LT", "dai_hoc", "Lưu trữ học"),
@@ -205,6 +276,13 @@ UNIT_KIND = {
     "DEMO-SNV-VP": "congchuc",
     "DEMO-SVH": "congchuc",
     "DEMO-H1-PNV": "congchuc",
+    "DEMO-BT": "disan",
+    "DEMO-TTHL": "tdtt",
+    "DEMO-TTDVNN": "nongnghiep",
+    "DEMO-VPDKDD": "diachinh",
+    "DEMO-TTCTXH": "xahoi",
+    "DEMO-BPTTH": "baochi",
+    "DEMO-SNNMT": "congchuc",
 }
 HEADS = {
     "mn": "Hiệu trưởng",
@@ -215,6 +293,12 @@ HEADS = {
     "luutru": "Giám đốc",
     "thuvien": "Giám đốc",
     "congchuc": "Trưởng phòng",
+    "disan": "Giám đốc",
+    "tdtt": "Giám đốc",
+    "nongnghiep": "Giám đốc",
+    "diachinh": "Giám đốc",
+    "xahoi": "Giám đốc",
+    "baochi": "Tổng Biên tập",
 }
 
 COURSES = [  # code, name, type, certificate, hours, format, country, start
@@ -378,6 +462,86 @@ COURSES = [  # code, name, type, certificate, hours, format, country, start
         "",
         date(2025, 6, 2),
     ),
+    (
+        "DEMO-K-HS",
+        "Bồi dưỡng theo tiêu chuẩn CDNN hộ sinh",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_ho_sinh",
+        80,
+        "tap_trung",
+        "",
+        date(2025, 7, 14),
+    ),
+    (
+        "DEMO-K-DUOC",
+        "Bồi dưỡng theo tiêu chuẩn CDNN dược",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_duoc",
+        80,
+        "tap_trung",
+        "",
+        date(2024, 9, 16),
+    ),
+    (
+        "DEMO-K-DS",
+        "Bồi dưỡng tiêu chuẩn CDNN viên chức chuyên ngành di sản văn hóa",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_vien_chuc_chuyen_nganh_di_san_van_hoa",
+        80,
+        "truc_tuyen",
+        "",
+        date(2025, 8, 4),
+    ),
+    (
+        "DEMO-K-TDTT",
+        "Bồi dưỡng tiêu chuẩn CDNN viên chức chuyên ngành thể dục thể thao",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_vien_chuc_chuyen_nganh_the_duc_the_thao",
+        80,
+        "tap_trung",
+        "",
+        date(2024, 5, 13),
+    ),
+    (
+        "DEMO-K-DC",
+        "Bồi dưỡng theo tiêu chuẩn CDNN viên chức chuyên ngành địa chính",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_vien_chuc_chuyen_nganh_dia_chinh",
+        120,
+        "khong_tap_trung",
+        "",
+        date(2025, 6, 23),
+    ),
+    (
+        "DEMO-K-CTXH",
+        "Bồi dưỡng tiêu chuẩn CDNN công tác xã hội viên (hạng III)",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_cong_tac_xa_hoi_vien_hang_iii",
+        80,
+        "tap_trung",
+        "",
+        date(2024, 10, 21),
+    ),
+    (
+        "DEMO-K-BTV",
+        "Bồi dưỡng tiêu chuẩn chức danh biên tập viên hạng III",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_bien_tap_vien_hang_iii",
+        80,
+        "tap_trung",
+        "",
+        date(2025, 3, 10),
+    ),
+    (
+        "DEMO-K-GVMN3-CU",
+        "Bồi dưỡng theo tiêu chuẩn CDNN giáo viên mầm non hạng III (khóa trước)",
+        "chuc_danh_nghe_nghiep",
+        "cdnn_gvmn_h3",
+        120,
+        "khong_tap_trung",
+        "",
+        date(2024, 2, 5),
+    ),
     ("DEMO-K-ANH", "Tiếng Anh bậc 3 (B1)", "ngoai_ngu", None, 150, "truc_tuyen", "", date(2025, 2, 10)),
     ("DEMO-K-TIN", "Ứng dụng công nghệ thông tin cơ bản", "tin_hoc", None, 60, "truc_tuyen", "", date(2024, 10, 7)),
     (
@@ -458,10 +622,38 @@ def _units() -> list[dict[str, Any]]:
     return [{"code": c, "name": n, "level": lv, "parent_code": p} for c, n, lv, p in UNITS]
 
 
-def _courses() -> list[dict[str, Any]]:
+RUNNING = "-HT"  # suffix of a course's current offering: started a month before the reference date, still running
+
+
+def _offerings() -> list[tuple[str, str, str, str | None, int, str, str, date, date]]:
+    """Every course with its end date, plus a current offering of each certificate course."""
     out = []
     for code, name, ctype, cert, hours, fmt, country, start in COURSES:
-        days = 7 * max(1, hours // 40)
+        out.append(
+            (code, name, ctype, cert, hours, fmt, country, start, start + timedelta(days=7 * max(1, hours // 40)))
+        )
+        if cert and not code.endswith("-CU"):
+            begin = DEMO_AS_OF - timedelta(days=30)
+            out.append(
+                (
+                    code + RUNNING,
+                    f"{name} (khóa đang mở)",
+                    ctype,
+                    cert,
+                    hours,
+                    fmt,
+                    country,
+                    begin,
+                    DEMO_AS_OF + timedelta(days=60),
+                )
+            )
+    return out
+
+
+def _courses(shift: timedelta = timedelta(0)) -> list[dict[str, Any]]:
+    out = []
+    for code, name, ctype, cert, hours, fmt, country, start, end in _offerings():
+        start, end = start + shift, end + shift
         out.append(
             {
                 "code": code,
@@ -470,7 +662,7 @@ def _courses() -> list[dict[str, Any]]:
                 "certificate_type": cert,
                 "provider": "Trường Chính trị tỉnh Mẫu" if not country else "Đối tác nước ngoài (mẫu)",
                 "start_date": start,
-                "end_date": start + timedelta(days=days),
+                "end_date": end,
                 "hours": hours,
                 "format": fmt,
                 "location": country or "Thành phố Mẫu",
@@ -498,8 +690,24 @@ class _DemoData:
     commitments: list[tuple[str, str | None, int, date, int]]  # cadre, course, years, start, cost
 
 
-def build_demo(n_cadres: int = 200) -> _DemoData:
-    """The demo records as plain dicts; the same seed always yields the same province."""
+def _shifted(items: list[dict[str, Any]], shift: timedelta) -> list[dict[str, Any]]:
+    return [{k: (v + shift if isinstance(v, date) else v) for k, v in item.items()} for item in items]
+
+
+def build_demo(n_cadres: int = 200, as_of: date = DEMO_AS_OF) -> _DemoData:
+    """The demo records as plain dicts, dated relative to `as_of`; the same seed and date yield the same province."""
+    data = _build(n_cadres)
+    shift = as_of - DEMO_AS_OF
+    return _DemoData(
+        _shifted(data.cadres, shift),
+        _shifted(data.enrollments, shift),
+        _shifted(data.certificates, shift),
+        [(c, k, y, start + shift, cost) for c, k, y, start, cost in data.commitments],
+    )
+
+
+def _build(n_cadres: int) -> _DemoData:
+    """The province laid out around the reference date DEMO_AS_OF."""
     rng = random.Random(DEMO_SEED)
     data = _DemoData([], [], [], [])
     staffed = list(UNIT_KIND)
@@ -606,14 +814,14 @@ def _history(
                     "certificate_date": done,
                 }
             )
-        elif roll < 0.62:
-            status = rng.choice(["in_progress", "in_progress", "registered"]) if start <= DEMO_AS_OF else "registered"
+        elif roll < 0.62:  # in the current offering, which is under way on the reference date
+            status = rng.choice(["in_progress", "in_progress", "registered"])
             data.enrollments.append(
                 {
                     "cadre_code": code,
-                    "course_code": title.course,
+                    "course_code": title.course + RUNNING,
                     "status": status,
-                    "registered_on": start - timedelta(days=20),
+                    "registered_on": DEMO_AS_OF - timedelta(days=45),
                 }
             )
         elif roll < 0.68:
@@ -627,7 +835,6 @@ def _history(
             )
         elif roll < 0.80 and title.cert:  # certificate held from before the demo's courses
             issued = _rand_date(rng, date(2016, 1, 1), date(2022, 6, 1))
-            expires = issued + timedelta(days=5 * 365) if title.cert in {"cdnn_dieu_duong", "cdnn_bac_si"} else None
             data.certificates.append(
                 {
                     "cadre_code": code,
@@ -636,7 +843,15 @@ def _history(
                     "name": f"Chứng chỉ mẫu ({DEMO_LABEL})",
                     "issuer": "Cơ sở bồi dưỡng (mẫu)",
                     "issued_on": issued,
-                    "expires_on": expires,
+                }
+            )
+        elif roll < 0.88:  # enrolled in an earlier offering that ended long ago, result never recorded
+            data.enrollments.append(
+                {
+                    "cadre_code": code,
+                    "course_code": "DEMO-K-GVMN3-CU" if title.code == "V.07.02.26" else title.course,
+                    "status": "in_progress",
+                    "registered_on": start - timedelta(days=20),
                 }
             )
         # else: nothing recorded yet — the person appears as "còn thiếu" or "quá hạn"
@@ -700,14 +915,14 @@ def _history(
         data.commitments.append((code, "DEMO-K-SG", 1, date(2024, 11, 16), 95_000_000))
 
 
-def load_demo(session: Session, n_cadres: int = 200) -> ImportReport:
-    """Upsert the demo province into the database in one transaction; loading twice changes nothing."""
-    data = build_demo(n_cadres)
+def load_demo(session: Session, n_cadres: int = 200, as_of: date = DEMO_AS_OF) -> ImportReport:
+    """Upsert the demo province, dated relative to `as_of`, in one transaction; loading twice changes nothing."""
+    data = build_demo(n_cadres, as_of)
     counts = UpsertCounts()
     with session.begin():
         for kind, items in (
             ("units", _units()),
-            ("courses", _courses()),
+            ("courses", _courses(as_of - DEMO_AS_OF)),
             ("cadres", data.cadres),
             ("enrollments", data.enrollments),
             ("certificates", data.certificates),

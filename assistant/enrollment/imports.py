@@ -17,9 +17,10 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,7 @@ from assistant.enrollment.models import (
     Enrollment,
     EnrollmentStatus,
     OrgUnit,
+    StudyCommitment,
     SuccessionPool,
     UnitLevel,
 )
@@ -67,6 +69,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # imported, but the user should look (name matching …)
 
     @property
     def ok(self) -> bool:
@@ -76,13 +79,18 @@ class ImportReport:
     def messages(self) -> list[str]:
         return [str(e) for e in self.errors]
 
+    @property
+    def warning_messages(self) -> list[str]:
+        return [str(w) for w in self.warnings]
+
     def summary(self) -> str:
         if not self.ok:
             return f"Tệp {self.filename}: {len(self.errors)} lỗi, không nhập dòng nào."
-        return (
+        text = (
             f"Tệp {self.filename} ({KIND_LABELS.get(self.kind, self.kind)}): {self.rows} dòng — "
             f"thêm mới {self.created}, cập nhật {self.updated}, không đổi {self.unchanged}."
         )
+        return text + (f" {len(self.warnings)} cảnh báo cần xem lại." if self.warnings else "")
 
 
 KIND_LABELS = {
@@ -91,6 +99,7 @@ KIND_LABELS = {
     "courses": "khóa học",
     "enrollments": "ghi danh",
     "certificates": "chứng chỉ",
+    "commitments": "cam kết phục vụ sau đào tạo",
 }
 
 
@@ -230,8 +239,8 @@ def _from_serial(serial: float) -> date:
 MAX_INT = 1_000_000  # hours and counts; far above any real value, far below every backend's INTEGER limit
 
 
-def parse_int(value: Any) -> int | None:
-    """A whole number within ±MAX_INT (1e20 or a 400-digit number is a row error, never a database failure)."""
+def parse_int(value: Any, limit: int = MAX_INT) -> int | None:
+    """A whole number within ±limit (1e20 or a 400-digit number is a row error, never a database failure)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -244,12 +253,20 @@ def parse_int(value: Any) -> int | None:
         text = str(value).strip().replace(" ", "")
         if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):  # 1.500.000 or 1,500,000
             text = re.sub(r"[.,]", "", text)
-        if len(text) > 12 or not re.fullmatch(r"-?\d+(\.0+)?", text):
+        if len(text) > 16 or not re.fullmatch(r"-?\d+(\.0+)?", text):
             raise _Bad
         number = int(text.split(".")[0])
-    if abs(number) > MAX_INT:
+    if abs(number) > limit:
         raise _Bad
     return number
+
+
+MAX_MONEY = 10**13 - 1  # đồng; the column is NUMERIC(14, 0)
+
+
+def parse_money(value: Any) -> int | None:
+    """An amount in đồng: '120.000.000', '120,000,000' or a number cell."""
+    return parse_int(value, MAX_MONEY)
 
 
 def parse_text(value: Any) -> str | None:
@@ -518,6 +535,30 @@ SCHEMAS: dict[str, list[Column]] = {
         col("issued_on", "Ngày cấp", "issued on", parse=parse_date, required=True),
         col("expires_on", "Ngày hết hạn", "hieu luc den", "expires on", parse=parse_date),
     ],
+    "commitments": [
+        col("cadre_code", "Mã cán bộ", "ma cb", "ma ccvc", "cadre code", required=True),
+        col("course_code", "Mã khóa học", "ma lop", "ma khoa", "khoa dao tao", "course code"),
+        col(
+            "start_date",
+            "Ngày bắt đầu cam kết",
+            "bat dau cam ket",
+            "tu ngay",
+            "commitment start",
+            parse=parse_date,
+            required=True,
+        ),
+        col(
+            "service_years",
+            "Số năm cam kết",
+            "thoi gian cam ket",
+            "so nam phuc vu",
+            "service years",
+            parse=parse_int,
+            required=True,
+        ),
+        col("cost", "Chi phí đào tạo", "chi phi", "kinh phi", "chi phi den bu", "cost", parse=parse_money),
+        col("note", "Ghi chú", "note"),
+    ],
 }
 
 
@@ -592,6 +633,7 @@ MODELS: dict[str, Any] = {
     "courses": Course,
     "enrollments": Enrollment,
     "certificates": Certificate,
+    "commitments": StudyCommitment,
 }
 
 
@@ -827,20 +869,131 @@ def _write_certificates(
     return []
 
 
+def _write_commitments(
+    session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts
+) -> list[RowError]:
+    """Cam kết phục vụ / đền bù: one per cadre, course and start date; re-importing the same file changes nothing."""
+    errors = _duplicates(
+        records,
+        lambda r: (r["cadre_code"], r.get("course_code") or "", r["start_date"]),
+        "cam kết (cán bộ, khóa, ngày)",
+    )
+    cadres = _by_code(session, Cadre, [r["cadre_code"] for _, r in records])
+    courses = _by_code(session, Course, [r.get("course_code") or "" for _, r in records])
+    for row_no, r in records:
+        if r["cadre_code"] not in cadres:
+            errors.append(RowError(row_no, f"không có cán bộ mã '{r['cadre_code']}'"))
+        if r.get("course_code") and r["course_code"] not in courses:
+            errors.append(RowError(row_no, f"không có khóa học mã '{r['course_code']}'"))
+        if r.get("service_years") is not None and not 0 < r["service_years"] <= 50:
+            errors.append(RowError(row_no, f"số năm cam kết '{r['service_years']}' không hợp lệ (từ 1 đến 50)"))
+        if r.get("cost") is not None and r["cost"] < 0:
+            errors.append(RowError(row_no, f"chi phí đào tạo '{r['cost']}' không hợp lệ"))
+    if errors:
+        return errors
+    ids = {cadres[r["cadre_code"]].id for _, r in records}
+    existing = {
+        (c.cadre_id, c.course_id, c.start_date): c
+        for c in session.scalars(select(StudyCommitment).where(StudyCommitment.cadre_id.in_(ids)))
+    }
+    for _, r in records:
+        course_id = courses[r["course_code"]].id if r.get("course_code") else None
+        key = (cadres[r["cadre_code"]].id, course_id, r["start_date"])
+        item = existing.get(key)
+        is_new = item is None
+        if item is None:
+            item = existing[key] = StudyCommitment(cadre_id=key[0], course_id=course_id, start_date=key[2])
+            session.add(item)
+        cost = r.get("cost")
+        values = {
+            "service_years": r["service_years"],
+            "cost": Decimal(cost) if cost is not None else None,
+            "note": r.get("note"),
+        }
+        _assign(item, values, counts, is_new)
+    return []
+
+
 WRITERS: dict[str, Callable[[Session, list[tuple[int, dict[str, Any]]], UpsertCounts], list[RowError]]] = {
     "units": _write_units,
     "cadres": _write_cadres,
     "courses": _write_courses,
     "enrollments": _write_enrollments,
     "certificates": _write_certificates,
+    "commitments": _write_commitments,
 }
+
+
+class Vocabulary(Protocol):
+    """What the importer needs from the rule set: certificate types and title names (see rules.RuleSet)."""
+
+    titles: dict[str, str]
+
+    def certificate_code(self, text: str | None) -> str | None: ...
+
+    def title_code_for_name(self, name: str | None) -> str | None: ...
+
+
+def normalise_records(
+    kind: str, records: list[tuple[int, dict[str, Any]]], vocabulary: Vocabulary | None
+) -> list[RowError]:
+    """Title codes normalised (found by name when absent) and certificate types mapped onto the vocabulary, in
+    place; what could not be matched is a warning — the row is still imported, as typed."""
+    from assistant.enrollment.rules import normalize_title_code
+
+    warnings: list[RowError] = []
+    for row_no, r in records:
+        if kind == "cadres":
+            typed = r.get("title_code")
+            code = normalize_title_code(typed)
+            if typed and code != typed:
+                r["title_code"] = code
+            if vocabulary is None:
+                continue
+            known = {normalize_title_code(c) for c in vocabulary.titles}
+            if not code and r.get("title_name"):
+                found = vocabulary.title_code_for_name(r["title_name"])
+                if found:
+                    r["title_code"] = found
+                    warnings.append(
+                        RowError(row_no, f"không có mã chức danh; theo tên '{r['title_name']}' xác định là mã {found}")
+                    )
+                else:
+                    warnings.append(
+                        RowError(
+                            row_no,
+                            f"không có mã chức danh và tên '{r['title_name']}' không khớp chức danh nào trong kho quy "
+                            "định; các yêu cầu theo chức danh sẽ không được xét",
+                        )
+                    )
+            elif code and code.startswith("V.") and code not in known:
+                warnings.append(RowError(row_no, f"mã chức danh '{code}' không có trong kho quy định"))
+        elif kind in ("certificates", "courses"):
+            column = "cert_type" if kind == "certificates" else "certificate_type"
+            typed = r.get(column)
+            if not typed or vocabulary is None:
+                continue
+            cert_code = vocabulary.certificate_code(typed)
+            if cert_code:
+                r[column] = cert_code
+            else:
+                warnings.append(
+                    RowError(
+                        row_no,
+                        f"loại chứng chỉ '{typed}' không có trong danh mục; được lưu như đã ghi nhưng không được tính "
+                        "cho yêu cầu nào",
+                    )
+                )
+    return warnings
 
 
 class _Abort(Exception):
     """Rolls the transaction back after validation against the database found problems."""
 
 
-def import_bytes(session: Session, data: bytes, filename: str, kind: str | None = None) -> ImportReport:
+def import_bytes(
+    session: Session, data: bytes, filename: str, kind: str | None = None, vocabulary: Vocabulary | None = None
+) -> ImportReport:
     """Validate then upsert one file inside one transaction of `session` (which must not be in one already)."""
     rows, encoding = read_rows(data, filename)
     texts = [c for _, cells in rows for c in cells if isinstance(c, str)]
@@ -856,6 +1009,7 @@ def import_bytes(session: Session, data: bytes, filename: str, kind: str | None 
     if errors:
         report.errors = errors
         return report
+    report.warnings = normalise_records(layout.kind, records, vocabulary)
     counts = UpsertCounts()
     try:
         with session.begin():

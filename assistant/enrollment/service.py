@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from assistant.enrollment import exports
-from assistant.enrollment.engine import STATUS_LABELS, RequirementStatus, Status, evaluate
+from assistant.enrollment.engine import STATUS_LABELS, BasisJudge, RequirementStatus, Status, evaluate
 from assistant.enrollment.imports import SCHEMAS, ImportReport, import_bytes, template_headers
 from assistant.enrollment.models import Cadre
 from assistant.enrollment.reports import (
@@ -44,18 +44,25 @@ _GENERAL_INTENTS = (
 
 class EnrollmentService:
     def __init__(
-        self, session_factory: Callable[[], Session], rules: RuleSet, *, today: Callable[[], date] = date.today
+        self,
+        session_factory: Callable[[], Session],
+        rules: RuleSet,
+        *,
+        today: Callable[[], date] = date.today,
+        judge: BasisJudge | None = None,
     ) -> None:
         self._sessions = session_factory
         self.rules = rules
         self._today = today
+        self.judge = judge  # whether each rule's cited clauses are in the corpus and in force on the date
 
-    def load_demo(self) -> ImportReport:
-        """Load the synthetic demo province (idempotent) — DỮ LIỆU MẪU, không phải người thật."""
+    def load_demo(self, as_of: date | None = None) -> ImportReport:
+        """Load the synthetic demo province dated relative to `as_of` (today by default), idempotent for one date —
+        DỮ LIỆU MẪU, không phải người thật."""
         from assistant.enrollment.demo import load_demo
 
         with self._sessions() as session:
-            return load_demo(session)
+            return load_demo(session, as_of=as_of or self._today())
 
     # ------------------------------------------------------------------------------------------- people
 
@@ -95,7 +102,7 @@ class EnrollmentService:
 
     def import_file(self, data: bytes, filename: str, kind: str | None = None) -> ImportReport:
         with self._sessions() as session:
-            return import_bytes(session, data, filename, kind)
+            return import_bytes(session, data, filename, kind, vocabulary=self.rules)
 
     def import_template(self, kind: str) -> bytes:
         """Blank XLSX with the Vietnamese headers the importer expects for `kind` (see imports.SCHEMAS)."""
@@ -135,7 +142,7 @@ class EnrollmentService:
     # ------------------------------------------------------------------------------------------- internals
 
     def _report(self, cadre: Cadre, tree: UnitTree, as_of: date) -> CadreStatusReport:
-        statuses = evaluate(to_record(cadre, tree), as_of, self.rules)
+        statuses = evaluate(to_record(cadre, tree), as_of, self.rules, judge=self.judge)
         enrollments = sorted(
             (enrollment_summary(e) for e in cadre.enrollments), key=lambda e: (e.start_date or date.min, e.course_code)
         )

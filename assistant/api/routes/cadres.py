@@ -132,7 +132,7 @@ def update_enrollment(
 
 @router.post(
     "/imports",
-    summary="Nhập bảng tính (đơn vị, cán bộ, khóa học, ghi danh, chứng chỉ) — quản trị",
+    summary="Nhập bảng tính (đơn vị, cán bộ, khóa học, ghi danh, chứng chỉ, cam kết) — quản trị",
     description=(
         "CSV hoặc XLSX, tối đa 10 MB. Mọi dòng được kiểm tra trước; chỉ cần một dòng lỗi là không nhập dòng nào, "
         "và lỗi từng dòng được liệt kê (mã `import_rejected`)."
@@ -144,11 +144,19 @@ async def import_file(
     personal: Personal,
     caller: Caller,
     file: Annotated[UploadFile, File(description="Tệp .csv hoặc .xlsx")],
-    kind: Annotated[Literal["units", "cadres", "courses", "enrollments", "certificates"] | None, Form()] = None,
+    kind: Annotated[
+        Literal["units", "cadres", "courses", "enrollments", "certificates", "commitments"] | None, Form()
+    ] = None,
 ) -> dict[str, Any]:
     data = await file.read(MAX_IMPORT_BYTES + 1)  # never more than one byte past the limit in memory
     report = await run_in_threadpool(personal.records.import_file, caller, data, file.filename or "", kind)
-    return {**asdict(report), "ok": True, "summary": report.summary(), "errors": []}
+    return {
+        **asdict(report),
+        "ok": True,
+        "summary": report.summary(),
+        "errors": [],
+        "warnings": report.warning_messages,
+    }
 
 
 @router.get(
