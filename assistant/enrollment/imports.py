@@ -751,7 +751,7 @@ def _tree_problems(session: Session, records: list[tuple[int, dict[str, Any]]]) 
             seen.append(up)
             up = parent.get(up)
         if up is not None:
-            chain = " → ".join([*seen[: seen.index(up) + 1], up][-6:])
+            chain = " → ".join([*seen[seen.index(up) :], up][-6:])
             errors.append(
                 RowError(row_no, f"đơn vị cấp trên '{r.get('parent_code')}' tạo thành vòng lặp ({chain}); không nhập")
             )

@@ -13,6 +13,7 @@ from assistant.enrollment.models import Cadre, Enrollment, OrgUnit, StudyCommitm
 from assistant.errors import NotFound
 
 log = logging.getLogger("assistant.enrollment")
+_WARNED: set[tuple[str, ...]] = set()
 QUALIFICATION_FIELDS = ("education_level", "political_theory", "state_management", "foreign_language", "it_skill")
 
 
@@ -27,8 +28,10 @@ class UnitTree:
             self.children[u.parent_id].append(u)
         self.cyclic = self._cyclic()
         if self.cyclic:
-            codes = sorted(self.by_id[i].code for i in self.cyclic)
-            log.warning("unit tree has a cycle; units left out of every scope: %s", ", ".join(codes[:20]))
+            codes = tuple(sorted(self.by_id[i].code for i in self.cyclic))
+            if codes not in _WARNED:  # once per process and set of units, not on every look-up
+                _WARNED.add(codes)
+                log.warning("unit tree has a cycle; units left out of every scope: %s", ", ".join(codes[:20]))
 
     def _cyclic(self) -> set[int]:
         """Units whose chain of parents never reaches a root (a cycle in bad data, or below one)."""
