@@ -248,6 +248,7 @@ def soak(real: bool, rebuilds: int = 20) -> dict[str, Any]:
         for q in QUESTIONS:
             services.knowledge.ask(q)
         samples.append(_proc())
+        print(f"rebuild {i + 1}/{rebuilds}: {samples[-1]}", file=sys.stderr, flush=True)
     warm, last = samples[2], samples[-1]
     return {
         "rebuilds": rebuilds,

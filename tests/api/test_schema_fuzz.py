@@ -18,6 +18,24 @@ EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "4"))
 # These end or change the fuzzing session itself; each has its own test (test_account_security, test_authorization).
 SKIP = {"/api/v1/auth/logout", "/api/v1/auth/password"}
 ROLES = ("anonymous", "cadre", "hr", "bot", "admin")  # admin last: its changes cannot disturb the others
+# Where a check cannot hold by the nature of the operation, it is excused there only, with the reason:
+# the validity of an uploaded file, a spreadsheet, a link code or a password rule is not expressible in a schema.
+CONTENT = "positive_data_acceptance"
+EXCUSED: dict[tuple[str, str], set[str]] = {
+    ("POST", "/api/v1/admin/documents/preview"): {CONTENT},  # a schema-valid file may not be a readable document
+    ("POST", "/api/v1/imports"): {CONTENT},  # … nor a spreadsheet with the expected columns
+    ("POST", "/api/v1/telegram/links"): {CONTENT},  # a well-formed link code may be wrong or used
+    ("POST", "/api/v1/admin/users"): {CONTENT},  # the unit/cadre named must exist
+    ("POST", "/api/v1/courses"): {CONTENT},  # dates must be in order; the code may be taken
+    ("PATCH", "/api/v1/cadres/{code}/enrollments/{course_code}"): {CONTENT},  # 'completed' needs a date
+    ("POST", "/api/v1/telegram/link-codes"): {CONTENT},  # the cadre must exist and be in scope
+    ("GET", "/api/v1/cadres"): {CONTENT},  # an admin must name the unit (HR defaults to their own)
+    # ignored_auth: its probes swap one of the several declared schemes (bearer, cookie, API key) and misread the
+    # answer here; these operations refuse missing and wrong credentials (test_authorization, test_account_security).
+    ("GET", "/api/v1/reports/{kind}"): {CONTENT, "ignored_auth"},  # a period is a year OR a from/to pair in order
+    ("GET", "/api/v1/reports/{kind}/export"): {CONTENT, "ignored_auth"},
+    ("DELETE", "/api/v1/telegram/links/{telegram_user_id}"): {"ignored_auth"},
+}
 
 
 def _checks() -> list:  # type: ignore[type-arg]
@@ -27,7 +45,7 @@ def _checks() -> list:  # type: ignore[type-arg]
 def _fuzz(api, role: str, headers: dict[str, str], deadline: float, calls: list[int]) -> list[str]:  # type: ignore[no-untyped-def]
     raw = httpx.get(f"{api.base}/openapi.json").json()
     schema = schemathesis.openapi.from_dict(raw)
-    checks = _checks()
+    everything = _checks()
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -36,6 +54,8 @@ def _fuzz(api, role: str, headers: dict[str, str], deadline: float, calls: list[
             break
         if operation.path in SKIP:
             continue
+        excused = EXCUSED.get((operation.method.upper(), operation.path), set())
+        checks = [c for c in everything if c.__name__ not in excused]
 
         strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE) | operation.as_strategy(
             generation_mode=GenerationMode.NEGATIVE
@@ -51,7 +71,7 @@ def _fuzz(api, role: str, headers: dict[str, str], deadline: float, calls: list[
             suppress_health_check=list(HealthCheck),
         )
         def run(case) -> None:  # type: ignore[no-untyped-def]
-            response = case.call(base_url=api.base, headers=headers, timeout=30)
+            response = case.call(base_url=api.base, headers=headers, timeout=120)
             calls.append(response.status_code)
             try:
                 case.validate_response(response, checks=checks, headers=headers)
