@@ -796,6 +796,9 @@ def _history(
     rng: random.Random, data: _DemoData, code: str, title: Title, cadre: dict[str, Any], courses: dict[str, Any]
 ) -> None:
     """Pick one scenario per person so that every status and every enrollment status occurs."""
+    if title.code.startswith("V.07.") and int(code[5:]) % 9 == 0 and cadre.get("title_appointed_on"):
+        # moved to this title by xét chuyển chức danh nghề nghiệp (08/2023/TT-BGDĐT Điều 6 khoản 5): no certificate
+        cadre["title_change"] = "chuyen_chuc_danh"
     roll = rng.random()
     if title.course:
         course = courses[title.course]
