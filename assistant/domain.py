@@ -26,7 +26,7 @@ class DocStatus(StrEnum):
     UNKNOWN = "khong_ro"
 
 
-STATUS_LABELS = {
+DOC_STATUS_LABELS = {
     DocStatus.IN_FORCE: "Còn hiệu lực",
     DocStatus.REPEALED: "Hết hiệu lực",
     DocStatus.PARTLY_REPEALED: "Hết hiệu lực một phần",
@@ -164,6 +164,15 @@ class Document:
 def doc_slug(number: str) -> str:
     """'58/2010/QH12' → '58-2010-qh12'; 'NĐ-CP' folds to 'nd-cp'. Safe for file names and ids."""
     return re.sub(r"[^a-z0-9]+", "-", fold_accents(number)).strip("-")
+
+
+# A unit id as `unit_id` writes it: document slug, article ("d33", "dqc-5" for Điều 5 of a Quy chế), clause, point.
+UNIT_ID_PATTERN = r"^[a-z0-9-]+:d[a-z0-9]+(-[0-9a-z]+)?(:k[0-9a-z]+(:[a-z0-9]+)?)?$"
+
+
+def article_id(uid: str) -> str:
+    """The id of the article any unit id (article, clause or point) belongs to: '…:d33:k2:a' → '…:d33'."""
+    return ":".join(uid.strip().split(":")[:2])
 
 
 def unit_id(number: str, article: str, clause: str | None = None, point: str | None = None) -> str:

@@ -50,6 +50,13 @@ class IndexNotReady(AssistantError):
     status = 503
 
 
+class DatabaseNotConfigured(AssistantError):
+    """The personal side (accounts, records, audit) needs a database and none is configured."""
+
+    code = "database_not_configured"
+    status = 503
+
+
 class IndexBusy(AssistantError):
     """Another index job is already running."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,11 +33,17 @@ from assistant.accounts.secrets import (
     verify_password,
     verify_password_async,
 )
-from assistant.audit.service import AuditLog
 from assistant.db.base import utcnow
 from assistant.errors import InvalidInput, NotFound
 
 MIN_PASSWORD = 8
+
+
+class AuditTrail(Protocol):
+    """Where account actions are recorded (assistant.audit.service.AuditLog); accounts does not import audit,
+    which itself needs the Principal defined here."""
+
+    def action(self, p: Principal, action: str, target: str = "", detail: dict[str, Any] | None = None) -> None: ...
 
 
 @dataclass
@@ -140,7 +147,7 @@ class AccountService:
         policy: AuthPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
         *,
-        audit: AuditLog | None = None,
+        audit: AuditTrail | None = None,
         throttle: LoginThrottle | None = None,
         demo_enabled: bool = True,
     ) -> None:

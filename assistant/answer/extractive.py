@@ -25,7 +25,7 @@ from assistant.answer.question import (
     title_name,
 )
 from assistant.config import AnswerSettings
-from assistant.domain import Completeness, citation_doc_name, citation_for
+from assistant.domain import Completeness, article_id, citation_doc_name, citation_for
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
 from assistant.retrieval.search import Hit, validity_tier
@@ -224,7 +224,7 @@ class ExtractiveAnswerer:
         ):
             return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
         verify_quotes(quotes, gen)
-        quoted = {q.unit_id.split(":k")[0] for q in quotes}
+        quoted = {article_id(q.unit_id) for q in quotes}
         more = [h.unit for h in ranked if h.unit.id not in quoted][: self.settings.see_also]
         return Answer(question, render(quotes, more), False, round(conf, 3), quotes, ranked, gen.id)
 
@@ -448,7 +448,7 @@ class QuoteNotVerbatim(AssertionError):
 
 def verify_quotes(quotes: Sequence[Quote], gen: Generation) -> None:
     for q in quotes:
-        unit = gen.units.get(q.unit_id.split(":k")[0])
+        unit = gen.units.get(article_id(q.unit_id))
         if unit is None or q.text not in unit.text:
             raise QuoteNotVerbatim(f"Trích dẫn không khớp nguyên văn {q.citation}")
 

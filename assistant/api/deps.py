@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.accounts.principal import ANONYMOUS, Principal
-from assistant.errors import IndexNotReady
+from assistant.errors import DatabaseNotConfigured
 from assistant.services import PersonalServices, Services
 
 SESSION_COOKIE = "assistant_session"
@@ -33,7 +33,7 @@ def get_services(request: Request) -> Services:
 
 def get_personal(services: Annotated[Services, Depends(get_services)]) -> PersonalServices:
     if services.personal is None:
-        raise IndexNotReady("Cơ sở dữ liệu người dùng chưa được cấu hình.")
+        raise DatabaseNotConfigured("Cơ sở dữ liệu người dùng chưa được cấu hình.")
     return services.personal
 
 

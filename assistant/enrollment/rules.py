@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from assistant.domain import citation_doc_name, citation_for, unit_id
+from assistant.domain import article_id, citation_doc_name, citation_for, unit_id
 from assistant.enrollment.errors import RulesInvalid
 from assistant.enrollment.models import CadreKind, CourseType
 from assistant.text import fold_accents
@@ -524,4 +524,4 @@ def check_rule_citations(rules: Sequence[Rule] | RuleSet, known_unit_ids: Iterab
 
 def article_prefix(uid: str) -> str:
     """Article-level id of any unit id: '01-2021-tt-bgddt:d3:k2' → '01-2021-tt-bgddt:d3'."""
-    return ":".join(uid.split(":")[:2])
+    return article_id(uid)

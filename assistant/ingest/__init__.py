@@ -1,13 +1,13 @@
 """Ingest: files → text → legal structure (Document / Article / Clause / Point) → the corpus."""
 
-from assistant.ingest.corpus import ImportReport, import_corpus, load_corpus
+from assistant.ingest.corpus import CorpusImportReport, import_corpus, load_corpus
 from assistant.ingest.loaders import load_text, parse_document, parse_documents
 from assistant.ingest.metadata import apply_overrides
 from assistant.ingest.parser import parse_legal_text
 from assistant.ingest.phapdien import parse_phapdien
 
 __all__ = [
-    "ImportReport",
+    "CorpusImportReport",
     "apply_overrides",
     "import_corpus",
     "load_corpus",

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from assistant.domain import STATUS_LABELS, Completeness, Document, doc_slug
+from assistant.domain import DOC_STATUS_LABELS, Completeness, Document, doc_slug
 from assistant.errors import AssistantError, InvalidInput
 from assistant.ingest.loaders import SUPPORTED, parse_documents
 from assistant.text import normalize_doc_number
@@ -28,7 +28,7 @@ _NOT_DOCUMENTS = {"sources.md", "readme.md"}
 
 
 @dataclass
-class ImportReport:
+class CorpusImportReport:
     imported: list[str] = field(default_factory=list)  # document numbers written
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file or number, reason)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, error message)
@@ -62,7 +62,7 @@ def document_json(doc: Document) -> str:
     return json.dumps(doc.to_dict(), ensure_ascii=False, indent=1) + "\n"
 
 
-def _source_files(sources_dir: Path, report: ImportReport) -> list[Path]:
+def _source_files(sources_dir: Path, report: CorpusImportReport) -> list[Path]:
     files = []
     for path in sorted(p for p in sources_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(sources_dir).as_posix()
@@ -75,7 +75,9 @@ def _source_files(sources_dir: Path, report: ImportReport) -> list[Path]:
     return files
 
 
-def _collect(sources_dir: Path, overrides: dict[str, dict[str, Any]], report: ImportReport) -> dict[str, Document]:
+def _collect(
+    sources_dir: Path, overrides: dict[str, dict[str, Any]], report: CorpusImportReport
+) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for path in _source_files(sources_dir, report):
         rel = path.relative_to(sources_dir).as_posix()
@@ -114,9 +116,9 @@ def _write_if_changed(path: Path, content: str) -> None:
         path.write_text(content, encoding="utf-8")
 
 
-def import_corpus(sources_dir: Path, corpus_dir: Path) -> ImportReport:
+def import_corpus(sources_dir: Path, corpus_dir: Path) -> CorpusImportReport:
     """Rebuild corpus_dir/documents, manifest.json and README.md from sources_dir."""
-    report = ImportReport()
+    report = CorpusImportReport()
     overrides = load_overrides(corpus_dir / OVERRIDES_FILE)
     docs = _collect(sources_dir, overrides, report)
     out_dir = corpus_dir / "documents"
@@ -206,7 +208,7 @@ def _changes(doc: Document) -> str:
 
 def _row(doc: Document) -> str:
     title = doc.title.replace("|", "/")
-    cells = [doc.number, doc.doc_type, title, STATUS_LABELS[doc.status], _changes(doc), str(len(doc.articles))]
+    cells = [doc.number, doc.doc_type, title, DOC_STATUS_LABELS[doc.status], _changes(doc), str(len(doc.articles))]
     return "| " + " | ".join(cells) + " |"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.extractive import Answer, ExtractiveAnswerer, validity_notes
-from assistant.domain import document_hash
+from assistant.domain import article_id, document_hash
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.index.builder import BuildReport, IndexBuilder, Progress
 from assistant.index.embeddings import CachedEmbedder
@@ -173,7 +173,7 @@ class KnowledgeService:
     def article(self, unit_id: str) -> tuple[IndexUnit, list[str], DocumentValidity]:
         """The whole article a unit id (article, clause or point) belongs to, with its notes and validity today."""
         gen = self.current()
-        base = ":".join(unit_id.strip().split(":")[:2])
+        base = article_id(unit_id)
         unit = gen.units.get(base)
         if unit is None:
             raise NotFound(f"Không tìm thấy điều khoản {unit_id} trong chỉ mục hiện tại.")

@@ -20,7 +20,7 @@ from assistant.accounts.models import Role
 from assistant.accounts.principal import Principal
 from assistant.accounts.scope import Scope
 from assistant.audit.service import AuditLog
-from assistant.domain import STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label, doc_slug
+from assistant.domain import DOC_STATUS_LABELS, DocStatus, Document, Relation, RelationKind, citation_label, doc_slug
 from assistant.errors import AssistantError, IndexNotReady, InvalidInput, NotFound
 from assistant.ingest import apply_overrides
 from assistant.ingest.repository import DocumentRepository
@@ -58,7 +58,7 @@ def summary(doc: Document, indexed: bool, validity: DocumentValidity | None = No
         "issued_date": doc.issued_date,
         "effective_date": doc.effective_date,
         "status": doc.status.value,
-        "status_label": validity.badge if validity else STATUS_LABELS[doc.status],
+        "status_label": validity.badge if validity else DOC_STATUS_LABELS[doc.status],
         "validity": validity.to_dict() if validity else None,
         "completeness": doc.completeness.value,
         "articles": len(doc.articles),

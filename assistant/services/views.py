@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.domain import STATUS_LABELS, DocStatus
+from assistant.domain import DOC_STATUS_LABELS, DocStatus
 from assistant.enrollment.engine import RequirementStatus
 from assistant.enrollment.reports import CadreStatusReport
 from assistant.index.units import IndexUnit
@@ -91,7 +91,7 @@ def article_to_dict(unit: IndexUnit, notes: list[str], validity: DocumentValidit
         "doc_title": unit.doc_title,
         "status": validity.status_code if validity else unit.status,  # on today's date, like the badge
         # the one badge of the document as of today (the same everywhere); the stored label when unknown
-        "status_label": validity.badge if validity else STATUS_LABELS.get(DocStatus(unit.status), unit.status),
+        "status_label": validity.badge if validity else DOC_STATUS_LABELS.get(DocStatus(unit.status), unit.status),
         "validity": validity.to_dict() if validity else None,
         "completeness": unit.completeness,
         "notes": notes,

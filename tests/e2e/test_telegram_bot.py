@@ -135,17 +135,40 @@ def test_unlinked_user_gets_no_status_and_the_link_hint_only_once(telegram: Tele
     assert "chưa liên kết" not in second and "📋" not in second
 
 
-def test_a_long_answer_is_split_between_quotes(telegram: Telegram, api: Api) -> None:
-    # Answers are concise now (the lead and at most two more quotes, issue 10), so one answer rarely passes
-    # Telegram's limit; splitting itself is covered by tests/unit/test_bot_render.py. Here: every quote of
-    # the answer arrives whole, in one message, and only the last message carries the buttons.
-    expected = api.ask_as(1501, LONG)
-    assert expected["quotes"], "the question no longer gets an answer"
-    parts = telegram.ask(1501, LONG)
-    assert len(parts) >= 1
+def test_a_long_answer_is_split_between_quotes(emulator: str, api: Api) -> None:
+    """Answers are concise now (a lead and at most two quotes), so a long one is made at the API boundary: the real
+    answer with its quotes replaced by the whole clauses of the corpus's longest article (real text, 9,500 chars)."""
+    import dataclasses
+    import json
+
+    from bots.telegram.client import Answer, AssistantApi, Quote
+    from tests.conftest import CORPUS_DOCS
+
+    doc = json.loads((CORPUS_DOCS / "115-2020-nd-cp.json").read_text(encoding="utf-8"))
+    article = max(doc["articles"], key=lambda a: len(a["text"]))
+    clauses = tuple(
+        Quote(
+            f"115-2020-nd-cp:d{article['number']}:k{c['number']}",
+            f"Khoản {c['number']} Điều {article['number']} Nghị định số 115/2020/NĐ-CP",
+            c["text"],
+        )
+        for c in article["clauses"]
+    )
+
+    class LongAnswers(AssistantApi):
+        async def ask(self, question: str, telegram_user_id: int | None) -> Answer:
+            return dataclasses.replace(await super().ask(question, telegram_user_id), quotes=clauses)
+
+    token = "700013:long-answers"
+    with start_bot(bot_config(emulator, api.url, api.bot_key, token), lambda: LongAnswers(api.url, api.bot_key)):
+        tg = Telegram(emulator, token)
+        parts = tg.ask(1501, FORMS)
+        parts = tg.wait_messages(1501, 3)  # 9,500 characters: at least three messages
+    assert len(parts) >= 3
     assert_quotes_intact(parts)
-    for q in expected["quotes"]:  # every quote whole, inside one message
-        assert sum(q["text"] in p["text"] for p in parts) == 1
+    for q in clauses[:1] + clauses[2:]:  # every quote that fits in one message stays whole, inside one message
+        assert sum(q.text in p["text"] for p in parts) == 1
+    assert any(p["text"].endswith("»\n(còn tiếp)") for p in parts)  # the long clause is cut, and says so
     assert all("reply_markup" not in p for p in parts[:-1]) and buttons(parts[-1])
 
 

@@ -200,6 +200,8 @@ def test_feedback_with_a_comment_is_one_record_admins_read_with_the_answer(
         assert s.scalar(select(func.count()).select_from(Feedback).where(Feedback.trace_id == trace)) == 1
 
     page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_label("Tên đăng nhập")).to_be_visible()  # signed out: the page has settled
+    page.wait_for_load_state("load")
     login(page, site, "admin.html", "demo_admin", "demo-admin-2025")
     row = page.locator(f"#feedback tr[data-trace='{trace}']")
     expect(row).to_contain_text(comment)

@@ -26,6 +26,14 @@ def two_generations(services):  # type: ignore[no-untyped-def]
     return first, services.generations.current_id()
 
 
+def restarted(services):  # type: ignore[no-untyped-def]
+    """A fresh server process over the same directories (the building one holds the generation in memory)."""
+    from assistant.services import build_services
+
+    services.close()
+    return build_services(services.settings)
+
+
 def _truncate_units(path):  # type: ignore[no-untyped-def]
     units = path / "units.jsonl"
     units.write_text(units.read_text(encoding="utf-8")[:1000], encoding="utf-8")
@@ -49,7 +57,7 @@ def test_a_broken_current_generation_falls_back_to_the_intact_one(services, dama
     first, second = two_generations(services)
     damage(services.generations.path(second))
     caplog.set_level(logging.WARNING)
-    with LiveServer(create_app(services)) as url:
+    with LiveServer(create_app(restarted(services))) as url:
         ready = httpx.get(f"{url}/ready")
         body = ready.json()
         assert ready.status_code == 200 and body["generation"] == first and body["fallback"] is True, body
@@ -61,7 +69,7 @@ def test_a_broken_current_generation_falls_back_to_the_intact_one(services, dama
 def test_current_naming_a_missing_generation_serves_the_newest_intact(services):  # type: ignore[no-untyped-def]
     _, second = two_generations(services)
     (services.generations.root / "CURRENT").write_text("g-does-not-exist")
-    with LiveServer(create_app(services)) as url:
+    with LiveServer(create_app(restarted(services))) as url:
         body = httpx.get(f"{url}/ready").json()
         assert body["generation"] == second and body["pointer"] == "g-does-not-exist" and body["fallback"]
         assert httpx.post(f"{url}/api/v1/ask", json={"question": QUESTION}).status_code == 200
@@ -70,7 +78,7 @@ def test_current_naming_a_missing_generation_serves_the_newest_intact(services):
 def test_nothing_intact_is_not_ready(services):  # type: ignore[no-untyped-def]
     services.knowledge.build()
     _delete_lexical(services.generations.path(services.generations.current_id()))
-    with LiveServer(create_app(services)) as url:
+    with LiveServer(create_app(restarted(services))) as url:
         ready = httpx.get(f"{url}/ready")
         assert ready.status_code == 503 and ready.json()["generation"] is None
         r = httpx.post(f"{url}/api/v1/ask", json={"question": QUESTION})

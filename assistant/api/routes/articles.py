@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from assistant.api.deps import get_services
 from assistant.api.schemas import ArticleOut, errors
+from assistant.domain import UNIT_ID_PATTERN
 from assistant.services import Services
 from assistant.services.views import article_to_dict
 
@@ -17,7 +18,7 @@ UnitId = Annotated[
     Path(
         min_length=3,
         max_length=128,
-        pattern=r"^[a-z0-9-]+:d[a-z0-9]+(-[0-9a-z]+)?(:k[0-9a-z]+(:[a-z0-9]+)?)?$",  # "dqc-5": Điều 5 of a Quy chế
+        pattern=UNIT_ID_PATTERN,
         description="Mã đơn vị: điều, khoản hoặc điểm (phần điều được dùng)",
         examples=["58-2010-qh12:d33:k3:a"],
     ),
