@@ -29,7 +29,7 @@ from assistant.enrollment.reports import (
     enrollment_summary,
 )
 from assistant.enrollment.repository import UnitTree, cadres_in_units, find_cadre, to_record
-from assistant.enrollment.rules import RuleSet, article_prefix, normalize_title_code
+from assistant.enrollment.rules import RuleSet, article_prefix
 from assistant.errors import InvalidInput
 from assistant.text import fold_accents
 
@@ -169,12 +169,7 @@ class EnrollmentService:
 def title_has_standard(record: CadreRecord, rules: RuleSet) -> bool:
     """Whether some standard rule names the person's title (by code, or by name when the code is absent)."""
     code = cadre_title_code(record, rules)
-    if not code:
-        return False
-    return any(
-        r.purpose == "standard" and code in {normalize_title_code(c) for c in r.applies_to.title_codes}
-        for r in rules.rules
-    )
+    return bool(code) and rules.has_standard_for(code)
 
 
 def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
