@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install dev run index test bench lint clean-index browser bot demo telegram-test-api
+.PHONY: install dev run index test bench lint clean-index browser bot demo telegram-test-api topology
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ demo: install
 ## ASSISTANT_API_KEY (`assistant users api-key telegram-bot`); ASSISTANT_API_URL if the API is not local.
 bot: install
 	$(PY) -m bots.telegram
+
+## The several-machines topology on this one (PostgreSQL must run): Chroma server, 2 API processes, 1 worker.
+topology: install
+	$(BIN)/assistant topology --apis 2 --workers 1
 
 index: install
 	$(BIN)/assistant index update

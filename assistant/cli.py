@@ -55,7 +55,13 @@ def handles_errors(fn: F) -> F:
 
 
 def services() -> Services:
-    return build_services(Settings())
+    from assistant.services import shared_pointer
+
+    settings = Settings()
+    svc = build_services(settings)
+    if shared_pointer(settings) and svc.personal is not None:
+        svc.personal.migrate()  # the serving pointer's tables; a no-op when the schema is current
+    return svc
 
 
 def echo_json(data: Any) -> None:
@@ -210,6 +216,54 @@ def serve(
         svc.personal.migrate()
         svc.personal.engine.dispose()
     uvicorn.run("assistant.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+@handles_errors
+def worker() -> None:
+    """Run queued re-index jobs (ASSISTANT_JOBS__QUEUE=procrastinate) until stopped; start one or more per host."""
+    from assistant.jobs.queue import QueuedJobRunner
+
+    svc = services()
+    assert svc.personal is not None
+    runner = svc.personal.jobs
+    if not isinstance(runner, QueuedJobRunner):
+        raise InvalidInput(
+            "Chưa bật hàng đợi: đặt ASSISTANT_JOBS__QUEUE=procrastinate và ASSISTANT_DATABASE__URL (PostgreSQL)."
+        )
+    svc.personal.open()
+    console.print("Tiến trình lập chỉ mục đang chờ việc trong hàng đợi 'reindex'.")
+    runner.run_worker()
+
+
+@app.command()
+@handles_errors
+def topology(
+    database_url: Annotated[
+        str, typer.Option(help="PostgreSQL đang chạy", envvar="ASSISTANT_DATABASE__URL")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    apis: Annotated[int, typer.Option(min=1, max=8, help="Số tiến trình API")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=4, help="Số tiến trình lập chỉ mục")] = 1,
+    root: Annotated[Path, typer.Option(help="Thư mục dữ liệu của cụm chạy thử")] = Path(".topology"),
+) -> None:
+    """Start the whole topology on this machine for a demo: Chroma server, N API processes, M workers (Ctrl-C stops)."""
+    import time
+
+    from assistant.ops.topology import Topology
+
+    settings = Settings()
+    topo = Topology(root.resolve(), database_url, settings.paths.corpus_dir, apis=apis, workers=workers)
+    with topo:
+        assert topo.chroma is not None
+        console.print(f"Chroma: http://{topo.chroma.host}:{topo.chroma.port}   nhật ký: {root}/")
+        for url in topo.urls:
+            console.print(f"API: {url}  (/ready cho biết thế hệ chỉ mục đang phục vụ)")
+        console.print("Nhấn Ctrl-C để dừng cả cụm.")
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            console.print("Đang dừng…")
 
 
 @db_app.command("upgrade")

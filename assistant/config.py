@@ -47,6 +47,7 @@ class EmbedderSettings(BaseModel):
     passage_prefix: str = ""
     threads: int = 1  # one OpenMP thread stays steady on a busy 2-core machine
     batch_size: int = 8
+    fake_seconds_per_text: float = Field(default=0.0, ge=0, le=10)  # backend=fake only: simulated model cost
 
 
 class RetrievalSettings(BaseModel):
@@ -84,6 +85,27 @@ class RulesSettings(BaseModel):
 
 class DatabaseSettings(BaseModel):
     url: str = ""  # empty: SQLite file under the index dir's sibling data/
+
+
+class IndexSettings(BaseModel):
+    """Where the serving pointer lives: `auto` = in the database when ASSISTANT_DATABASE__URL is set, else the
+    CURRENT file. Processes re-read a database pointer every `poll_seconds` and follow a switch."""
+
+    pointer: Literal["auto", "file", "database"] = "auto"
+    poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+
+class JobsSettings(BaseModel):
+    """Re-index jobs: `inprocess` (default: a thread of the API process, nothing else to run) or `procrastinate`
+    (a PostgreSQL-backed queue; `assistant worker` processes run the jobs). A running job whose worker has not
+    sent a heartbeat for `stale_seconds` is marked failed."""
+
+    queue: Literal["inprocess", "procrastinate"] = "inprocess"
+    stale_seconds: float = Field(default=20.0, ge=5, le=3600)
+
+
+class LimitSettings(BaseModel):
+    asks_per_minute: int = Field(default=0, ge=0, le=100000)  # per caller, across all API processes; 0 = off
 
 
 class ChromaSettings(BaseModel):
@@ -128,6 +150,9 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)

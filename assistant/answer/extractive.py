@@ -142,8 +142,10 @@ class Passage:
 
 
 def _heading(clause_text: str) -> str:
-    """The clause's own heading: its first line ('2. Tiêu chuẩn về trình độ đào tạo, bồi dưỡng')."""
-    return clause_text.split("\n", 1)[0]
+    """The clause's own heading: the first line of a clause with points ('2. Tiêu chuẩn về trình độ đào tạo,
+    bồi dưỡng', '3. Hình thức đào tạo, bồi dưỡng viên chức gồm:'); a one-paragraph clause has none."""
+    first, _, rest = clause_text.partition("\n")
+    return first if rest.strip() else ""
 
 
 class ExtractiveAnswerer:
@@ -395,11 +397,16 @@ def document_notes(v: DocumentValidity, documents: Mapping[str, Mapping[str, Any
     amending = [str(r["target"]) for r in meta.get("relations") or [] if r.get("kind") == "amended_by"]
     if amending:
         held = [n for n in amending if n in documents]
+        codified = meta.get("completeness") == str(Completeness.CODIFIED)  # Pháp điển text: amendments merged in
         notes.append(
             "Văn bản này đã được sửa đổi, bổ sung bởi văn bản số "
             + ", ".join(amending)
             + ("" if held else " (chưa có trong kho)")
-            + "; nội dung trích theo bản đã cập nhật trong kho."
+            + (
+                "; nội dung trích theo Bộ pháp điển, đã cập nhật phần sửa đổi."
+                if codified
+                else "; cần đối chiếu nội dung sửa đổi."
+            )
         )
     if meta.get("completeness") == str(Completeness.PARTIAL):
         notes.append("Kho chỉ có một phần văn bản này; các điều khoản khác chưa có trong kho.")

@@ -41,7 +41,10 @@ def create_app(services: Services, *, secure_cookies: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(services.open)  # migrations, and jobs a killed process left running
+        # follow switches made by any process (a worker, another API process) without making asks wait for loads
+        await run_in_threadpool(services.knowledge.follow, services.settings.index.poll_seconds)
         yield
+        services.knowledge.stop_following()
         await run_in_threadpool(services.close)
 
     app = FastAPI(

@@ -55,3 +55,10 @@ def get_principal(
 
 Personal = Annotated[PersonalServices, Depends(get_personal)]
 Caller = Annotated[Principal, Depends(get_principal)]
+
+
+def ask_rate_limit(request: Request, personal: Personal, caller: Caller) -> None:
+    """One shared budget per caller (user, service/Telegram user, or client address) across all API processes."""
+    if personal.limits.enabled:
+        who = caller.name if caller.authenticated else f"ip:{request.client.host if request.client else '?'}"
+        personal.limits.hit(f"ask:{who}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -229,8 +230,9 @@ class CachedEmbedder:
 class FakeEmbedder:
     """Deterministic hashing embedder for unit tests: same text, same vector; shared words, closer vectors."""
 
-    def __init__(self, dim: int = 64) -> None:
+    def __init__(self, dim: int = 64, seconds_per_text: float = 0.0) -> None:
         self.name, self.dim = f"fake-{dim}", dim
+        self.seconds_per_text = seconds_per_text  # stands in for the real model's cost (topology tests, benches)
 
     def _vec(self, text: str) -> np.ndarray:
         from assistant.text import fold_accents
@@ -246,4 +248,6 @@ class FakeEmbedder:
         return self._vec(text)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if self.seconds_per_text:
+            time.sleep(self.seconds_per_text * len(texts))
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)

@@ -98,7 +98,15 @@ class GenerationManager:
         gen = self.current_id()
         if gen is None:
             raise IndexNotReady("Chưa có chỉ mục nào được xây dựng. Hãy chạy: assistant index build")
-        return self.path(gen)
+        return self.local_path(gen)
+
+    def local_path(self, gen_id: str) -> Path:
+        """The folder of a published generation on this host (SharedGenerationManager fetches it if missing)."""
+        return self.path(gen_id)
+
+    def history(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Past switches, newest first (kept only when the pointer is in the database)."""
+        return []
 
     def manifest(self, gen_id: str) -> Manifest:
         return Manifest.read(self.path(gen_id))

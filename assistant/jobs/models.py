@@ -28,6 +28,8 @@ class Job(Base):
     total: Mapped[int] = mapped_column(Integer, default=0)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    heartbeat_at: Mapped[datetime | None]  # refreshed while a worker runs it; stale = the worker died
+    worker: Mapped[str] = mapped_column(String(128), default="", server_default="")  # host:pid that runs it
 
 
 class Upload(Base):

@@ -217,6 +217,8 @@ def select_statuses(
     rules: RuleSet,
     question: str | None,
     quoted_unit_ids: Iterable[str] = (),
+    *,
+    ignore_what: bool = False,
 ) -> list[RequirementStatus]:
     """The statuses that bear on the question: by what it asks about (certificate, LLCT, thăng hạng …), by the
     articles the answer quotes, or by the rule's topics; a question about one's own standing with no such cue
@@ -226,7 +228,7 @@ def select_statuses(
         return applicable
     by_id = {r.id: r for r in rules.rules}
     folded = " ".join(fold_accents(question).split())
-    what = set().union(*(a for p, a in _WHAT_CUES.items() if _has(folded, p)))
+    what = set() if ignore_what else set().union(*(a for p, a in _WHAT_CUES.items() if _has(folded, p)))
     scope = set().union(*(a for p, a in _SCOPE_CUES.items() if _has(folded, p)))
     quoted = {article_prefix(u) for u in quoted_unit_ids}
     chosen: list[RequirementStatus] = []
@@ -292,6 +294,8 @@ def _record_sentence(
         value = level_label(f, cadre.qualifications.get(f)) or "chưa ghi"
         held.append(f"{FIELD_LABELS[f]}: {value}" + (f", ngành {major}" if major else ""))
     shown = [ln.text for ln in lines] + held
+    if s.progress:  # an hour quota: what the year's completed courses add up to
+        shown.append(f"đã học {s.progress[0]}/{s.progress[1]} tiết trong năm")
     if shown:
         return f"Hồ sơ của {subject} ghi: " + "; ".join(shown) + "."
     return f"Hồ sơ của {subject} chưa ghi nhận chứng chỉ, khóa học hay trình độ nào đáp ứng yêu cầu này."
@@ -434,24 +438,25 @@ def build_view(
     catalog: Sequence[CatalogCourse] = (),
 ) -> PersonalView:
     applicable = [s for s in statuses if s.status is not Status.NOT_APPLICABLE]
-    chosen = select_statuses(applicable, rules, question, quoted_unit_ids)
+    quoted = list(quoted_unit_ids)
+    chosen = select_statuses(applicable, rules, question, quoted)
+    widened = False
+    if question is not None and not chosen:  # e.g. "which certificate?" for a title whose standard is a degree
+        chosen = select_statuses(applicable, rules, question, quoted, ignore_what=True)
+        widened = bool(chosen)
     chosen.sort(key=lambda s: SEVERITY.get(s.status.value, 2))
     by_id = {r.id: r for r in rules.rules}
     items = tuple(build_item(s, by_id.get(s.rule_id), cadre, audience, rules, catalog, as_of) for s in chosen)
     subject = subject_of(cadre, audience)
     note = coverage_note(cadre, audience, applicable, rules)
     not_shown = len(applicable) - len(chosen)
-    return PersonalView(
-        cadre.code,
-        cadre.full_name,
-        audience,
-        subject,
-        as_of,
-        _lead(subject, as_of, items, not_shown, question is not None),
-        note,
-        items,
-        not_shown,
-    )
+    lead = _lead(subject, as_of, items, not_shown, question is not None)
+    if widened:
+        lead += (
+            f" Kho quy định không có yêu cầu nào khớp đúng câu hỏi cho chức danh {cadre.post}; "
+            f"dưới đây là các tiêu chuẩn đào tạo, bồi dưỡng áp dụng cho {subject}."
+        )
+    return PersonalView(cadre.code, cadre.full_name, audience, subject, as_of, lead, note, items, not_shown)
 
 
 def view_to_text(view: PersonalView) -> str:

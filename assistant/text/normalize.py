@@ -6,6 +6,7 @@ whitespace clean-up, and accent folding for diacritic-insensitive matching.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u202f]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of one syllable; the language has a few thousand
 def _retone_syllable(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tones = [c for c in decomposed if c in _TONES]
@@ -59,8 +61,19 @@ def strip_markdown_links(text: str) -> str:
 def fold_accents(text: str) -> str:
     """Lower-case and strip every diacritic (đ → d) for accent-insensitive matching."""
     decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return stripped.replace("đ", "d")
+    return decomposed.translate(_WITHOUT_MARKS).replace("đ", "d")
+
+
+class _MarkTable(dict[int, int | None]):
+    """str.translate table dropping every combining mark (category Mn), filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = value
+        return value
+
+
+_WITHOUT_MARKS = _MarkTable()
 
 
 _DOC_NUMBER = re.compile(

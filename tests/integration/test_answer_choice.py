@@ -20,6 +20,13 @@ def test_the_training_standard_clause_of_the_named_grade_leads(ask):
     assert (other.doc_number, other.article, other.clause) == ("02/2021/TT-BGDĐT", "5", "3")
 
 
+def test_the_clause_that_lists_what_is_asked_for_leads(ask):
+    a = ask("Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")  # the bot's welcome example
+    lead = a.quotes[0]
+    assert (lead.doc_number, lead.article, lead.clause) == ("58/2010/QH12", "33", "3")
+    assert lead.text.startswith("3. Hình thức đào tạo, bồi dưỡng viên chức gồm:")
+
+
 def test_the_answer_is_short_and_points_to_more(ask):
     a = ask("Giáo viên mầm non hạng II phải có bằng tốt nghiệp trình độ nào?")
     assert len(a.quotes) <= 3 and len(a.text) < 1200

@@ -376,3 +376,45 @@ def test_exports_keep_formula_like_text_as_text(kind):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} became a formula"
+
+
+def test_a_question_matching_nothing_gets_the_titles_standards_said_so():
+    editor = CadreRecord(
+        "BT1",
+        "Lê Văn C",
+        CadreKind.VIEN_CHUC,
+        title_code="V.11.01.02",
+        title_name="Biên tập viên hạng II",
+        qualifications={"political_theory": "trung_cap"},
+    )
+    v = view(editor, question="Tôi cần chứng chỉ bồi dưỡng gì để đạt chuẩn chức danh hiện tại?")
+    assert [i.rule_id for i in v.items] == ["t-btv-h2-llct"]
+    assert "không có yêu cầu nào khớp đúng câu hỏi cho chức danh Biên tập viên hạng II" in v.lead
+    assert v.items[0].status == "met"
+
+
+def test_an_hour_quota_shows_what_the_year_adds_up_to():
+    rules = RuleSet.model_validate(
+        yaml.safe_load(
+            """
+version: 1
+rules:
+  - id: t-cc-40-tiet
+    title: Công chức học tối thiểu 40 tiết mỗi năm
+    legal_basis:
+      - {document: 171/2025/NĐ-CP, doc_type: Nghị định, article: "16", clause: "3",
+         quote: "bảo đảm thời gian thực hiện tối thiểu 01 tuần (40 tiết)/năm."}
+    applies_to: {kinds: [cong_chuc]}
+    satisfied_by:
+      - {kind: hours, course_types: [chuyen_mon_nghiep_vu], hours: 40}
+"""
+        )
+    )
+    done = EnrollmentRecord(
+        "N1", "Nghiệp vụ 1", CourseType.CHUYEN_MON_NGHIEP_VU, EnrollmentStatus.COMPLETED,
+        course_hours=16, completed_on=date(2026, 4, 2),
+    )
+    r = CadreRecord("CC2", "Phạm D", CadreKind.CONG_CHUC, title_name="Chuyên viên", enrollments=(done,))
+    [item] = build_view(facts(r), evaluate(r, AS_OF, rules), rules, AS_OF, "self").items
+    assert "đã học 16/40 tiết trong năm" in item.record
+    assert item.due_date == date(2026, 12, 31)

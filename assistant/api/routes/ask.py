@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
-from assistant.api.deps import Caller, Personal
+from assistant.api.deps import Caller, Personal, ask_rate_limit
 from assistant.api.schemas import AskOut, AskRequest, FeedbackRequest, OkOut, OwnAnswerOut, errors
 from assistant.services.views import personal_answer
 
@@ -25,7 +25,8 @@ router = APIRouter(tags=["ask"])
         "Mọi câu trả lời được ghi nhật ký với `trace_id`."
     ),
     response_model=AskOut,
-    responses=errors(401, 403, 413, 422, 503),
+    responses=errors(401, 403, 413, 422, 429, 503),
+    dependencies=[Depends(ask_rate_limit)],
 )
 def ask(req: AskRequest, personal: Personal, caller: Caller) -> dict[str, Any]:
     return personal_answer(

@@ -8,7 +8,9 @@ from __future__ import annotations
 import assistant.accounts.models
 import assistant.audit.models
 import assistant.enrollment.models
-import assistant.jobs.models  # noqa: F401  (tables register on the metadata)
+import assistant.index.shared
+import assistant.jobs.models
+import assistant.ops.ratelimit  # noqa: F401  (tables register on the metadata)
 from assistant.db.base import Base
 
 metadata = Base.metadata

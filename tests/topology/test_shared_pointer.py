@@ -1,0 +1,129 @@
+"""The serving pointer in PostgreSQL: two 'hosts' (separate index folders) share one generation, fetched by
+checksum from the database, vectors on one Chroma server; a switch and a rollback by one are followed by the other."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text, update
+
+from assistant.config import ChromaSettings, DatabaseSettings, EmbedderSettings, IndexSettings, PathSettings, Settings
+from assistant.errors import IndexBusy, IndexNotReady
+from tests.topology.conftest import small_corpus
+
+pytestmark = pytest.mark.postgres
+QUESTION = "Hình thức đào tạo, bồi dưỡng viên chức gồm những gì?"
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from assistant.ops.local import ChromaServer
+
+    with ChromaServer(tmp_path_factory.mktemp("chroma-shared") / "data") as server:
+        yield server
+
+
+def host(root: Path, url: str, server, prefix: str):  # type: ignore[no-untyped-def]
+    """The services one host would build: its own folders, the shared database and Chroma server."""
+    from assistant.services import build_services
+
+    small_corpus(root)
+    settings = Settings(
+        paths=PathSettings(corpus_dir=root / "corpus", index_dir=root / "indexes", data_dir=root / "data"),
+        embedder=EmbedderSettings(backend="fake"),
+        database=DatabaseSettings(url=url),
+        chroma=ChromaSettings(mode="http", host=server.host, port=server.port, collection_prefix=prefix),
+        index=IndexSettings(poll_seconds=0.1),
+    )
+    services = build_services(settings)
+    assert services.personal is not None
+    services.personal.migrate()
+    return services
+
+
+def wait_for(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "not followed in time"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def two_hosts(pg_schema, tmp_path, chroma_server):  # type: ignore[no-untyped-def]
+    _, url = pg_schema
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    a = host(tmp_path / "a", url, chroma_server, prefix)
+    b = host(tmp_path / "b", url, chroma_server, prefix)
+    yield a, b
+    for s in (a, b):
+        s.knowledge.stop_following()
+        s.close()
+
+
+def test_a_generation_built_on_one_host_is_served_by_the_other(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    from assistant.index.shared import SharedGenerationManager
+
+    a, b = two_hosts
+    assert isinstance(a.generations, SharedGenerationManager)
+    gen = a.knowledge.build().generation
+    assert not (b.generations.path(gen)).exists()
+    answer = b.knowledge.ask(QUESTION).answer  # fetched from the database, checksum verified, vectors on the server
+    assert (b.generations.path(gen) / "units.jsonl").exists()
+    assert not answer.abstained and answer.quotes[0].citation.endswith("Luật Viên chức số 58/2010/QH12")
+    assert answer.text == a.knowledge.ask(QUESTION).answer.text
+    assert b.knowledge.status()["current"] == gen
+
+
+def test_a_switch_and_a_rollback_are_followed(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    a, b = two_hosts
+    first = a.knowledge.build().generation
+    b.knowledge.follow(0.1)
+    wait_for(lambda: b.knowledge.serving_id() == first)
+    a.documents.remove("01/2021/TT-BGDĐT")
+    second = a.knowledge.build().generation
+    wait_for(lambda: b.knowledge.serving_id() == second)
+    assert all(u.doc_number != "01/2021/TT-BGDĐT" for u in b.knowledge.current().units.values())
+    assert a.knowledge.rollback() == first
+    wait_for(lambda: b.knowledge.serving_id() == first)
+    history = b.knowledge.status()["history"]
+    assert [h["reason"] for h in history[:3]] == ["rollback", "build", "build"]
+    assert history[0]["generation"] == first and history[0]["previous"] == second
+
+
+def test_a_corrupted_archive_is_refused(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    from assistant.index.shared import PublishedGeneration
+
+    a, b = two_hosts
+    gen = a.knowledge.build().generation
+    with a.personal.engine.begin() as c:
+        c.execute(update(PublishedGeneration).where(PublishedGeneration.id == gen).values(archive_sha256="0" * 64))
+    with pytest.raises(IndexNotReady):
+        b.knowledge.current()  # the only generation is refused; nothing else to fall back to
+    assert "sai mã kiểm tra" in b.knowledge.broken[gen]
+    assert not b.generations.path(gen).exists()  # nothing half-unpacked is left to be loaded later
+
+
+def test_one_build_at_a_time_across_hosts(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    from assistant.db.locks import cluster_lock
+
+    a, b = two_hosts
+    serving = a.knowledge.build().generation
+    with cluster_lock(a.personal.engine, "index-build", wait=False):
+        with pytest.raises(IndexBusy):
+            b.knowledge.build()
+    assert b.generations.current_id() == serving
+    assert b.knowledge.build().generation != serving  # the lock is free again
+
+
+def test_old_generations_leave_the_database_and_the_server(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    a, b = two_hosts
+    for _ in range(5):
+        a.knowledge.build()
+    kept = {m.id for m in a.generations.list()}
+    assert len(kept) == 3
+    assert set(a.generations.vectors.generations()) == kept
+    with a.personal.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM api_index_generations")).scalar() == 3
