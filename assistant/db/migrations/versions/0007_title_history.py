@@ -1,7 +1,7 @@
 """Title history of a cadre: earlier titles and how each was reached (tuyển dụng, thăng hạng, chuyển chức danh).
 
 Revision ID: enr0002
-Revises: db0004
+Revises: scl0001
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "enr0002"
-down_revision = "db0004"
+down_revision = "scl0001"
 branch_labels = None
 depends_on = None
 
