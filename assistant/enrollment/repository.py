@@ -8,7 +8,14 @@ from collections import defaultdict
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.enrollment.engine import CadreRecord, CertificateRecord, CommitmentRecord, EnrollmentRecord
+from assistant.enrollment.engine import (
+    CadreRecord,
+    CertificateRecord,
+    CommitmentRecord,
+    EnrollmentRecord,
+    TitleChange,
+    TitleSpell,
+)
 from assistant.enrollment.models import Cadre, Enrollment, OrgUnit, StudyCommitment
 from assistant.errors import NotFound
 
@@ -95,6 +102,7 @@ def _cadre_query() -> Select[Cadre]:
         selectinload(Cadre.certificates),
         selectinload(Cadre.enrollments).selectinload(Enrollment.course),
         selectinload(Cadre.commitments).selectinload(StudyCommitment.course),
+        selectinload(Cadre.title_history),
     )
 
 
@@ -113,6 +121,10 @@ def cadres_in_units(session: Session, unit_ids: list[int]) -> list[Cadre]:
 
 def to_record(cadre: Cadre, tree: UnitTree) -> CadreRecord:
     return CadreRecord(
+        title_history=tuple(
+            TitleSpell(h.title_code, h.since, TitleChange(h.change.value), h.title_name or "", h.title_rank)
+            for h in cadre.title_history
+        ),
         code=cadre.code,
         full_name=cadre.full_name,
         kind=cadre.kind,
