@@ -103,6 +103,27 @@ INVALID_JSON = {
 }
 
 
+ERROR_RESPONSE = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+SHARED_ERRORS = {
+    "400": "Dữ liệu không hợp lệ (mã `invalid_input`, `invalid_json` …)",
+    "401": "Thông tin xác thực sai hoặc đã hết hạn (mã phiên, cookie, khóa API)",
+    "403": "Không có quyền; với cookie phiên: yêu cầu thay đổi không đến từ trang của hệ thống (`csrf_rejected`)",
+    "404": "Không tìm thấy",
+    "422": "Yêu cầu sai định dạng",
+    "503": "Chưa sẵn sàng: chưa có chỉ mục dùng được hoặc cơ sở dữ liệu không trả lời",
+}
+# Operations open to anonymous callers (credentials, when sent, are still checked): security is optional there.
+OPTIONAL_AUTH = {
+    "/api/v1/ask",
+    "/api/v1/auth/me",
+    "/api/v1/auth/login",
+    "/api/v1/documents",
+    "/api/v1/documents/{number}",
+    "/api/v1/articles/{unit_id}",
+    "/api/v1/feedback",
+}
+
+
 def document_invalid_json(app: FastAPI) -> None:
     """Every operation with a JSON body may answer 400 for a body that is not JSON; say so in the OpenAPI."""
 
@@ -110,11 +131,22 @@ def document_invalid_json(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        for item in spec.get("paths", {}).values():
-            for op in item.values():
-                content = op.get("requestBody", {}).get("content", {}) if isinstance(op, dict) else {}
+        for path, item in spec.get("paths", {}).items():
+            for method, op in item.items():
+                if not isinstance(op, dict):
+                    continue
+                responses = op.setdefault("responses", {})
+                content = op.get("requestBody", {}).get("content", {})
                 if "application/json" in content:
-                    op.setdefault("responses", {}).setdefault("400", INVALID_JSON)
+                    responses.setdefault("400", INVALID_JSON)
+                if path.startswith("/api/"):
+                    for status, why in SHARED_ERRORS.items():  # what the shared layers may answer on any route
+                        if method != "get" or status != "403":
+                            responses.setdefault(status, {**ERROR_RESPONSE, "description": why})
+                    if method == "get":
+                        responses.setdefault("403", {**ERROR_RESPONSE, "description": "Không có quyền"})
+                if path in OPTIONAL_AUTH and "security" in op:  # anonymous callers are served too, by design
+                    op["security"] = [{}, *op["security"]]
         app.openapi_schema = spec
         return spec
 

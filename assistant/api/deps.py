@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from assistant.accounts.errors import NotAuthenticated
 from assistant.accounts.principal import ANONYMOUS, Principal
 from assistant.errors import DatabaseNotConfigured
 from assistant.services import PersonalServices, Services
@@ -45,12 +46,16 @@ def get_principal(
     key: Annotated[str | None, Depends(api_key)],
 ) -> Principal:
     """Anonymous when no credentials are sent; wrong credentials are refused, never silently ignored."""
+    principal = ANONYMOUS
+    if cookie and not key:  # every credential sent must be valid: a bad one is refused even beside a good one
+        principal = personal.accounts.principal_for_token(cookie)
+    if token:
+        principal = personal.accounts.principal_for_token(token.credentials)
     if key:
-        return personal.accounts.principal_for_api_key(key, request.headers.get(TELEGRAM_HEADER))
-    raw = token.credentials if token else cookie
-    if raw:
-        return personal.accounts.principal_for_token(raw)
-    return ANONYMOUS
+        if token and token.credentials:
+            raise NotAuthenticated("Hãy gửi một loại thông tin xác thực: khóa API hoặc mã phiên, không cả hai.")
+        principal = personal.accounts.principal_for_api_key(key, request.headers.get(TELEGRAM_HEADER))
+    return principal
 
 
 Personal = Annotated[PersonalServices, Depends(get_personal)]

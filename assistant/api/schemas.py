@@ -133,7 +133,10 @@ class BindingOut(BaseModel):
 
 class AskRequest(BaseModel):
     question: str = Field(
-        ..., max_length=2000, examples=["Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?"]
+        ...,
+        max_length=2000,
+        pattern=r"\S",  # at least one visible character: a blank question is refused (400), as the schema says
+        examples=["Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?"],
     )
     documents: list[str] | None = Field(
         None, description="Chỉ tìm trong các văn bản số …", examples=[["58/2010/QH12"]], max_length=50
@@ -301,6 +304,8 @@ class EnrollIn(BaseModel):
 
 class EnrollmentUpdate(BaseModel):
     """Only the fields sent change; a field sent as null is cleared, one left out keeps its value."""
+
+    model_config = {"json_schema_extra": {"minProperties": 1}}
 
     status: Literal["registered", "in_progress", "completed", "failed", "withdrawn"] | None = Field(
         None, examples=["completed"]

@@ -741,7 +741,40 @@ def _build(n_cadres: int) -> _DemoData:
         title = rng.choice(TITLES[kind])
         data.cadres.append(_cadre(rng, code, unit, kind, title, head_done))
         _history(rng, data, code, title, data.cadres[-1], courses)
+    _duplicates(data)
     return data
+
+
+def _duplicates(data: _DemoData) -> None:
+    """What the seed's HR officer calls "trùng lặp": two people sent again for a certificate they hold, and one
+    registered in two running courses of the same type (deterministic, after the rest: the layout is unchanged)."""
+    running = [c[0] for c in COURSES if c[3] and not c[0].endswith("-CU")]
+    taken = {(e["cadre_code"], e["course_code"]) for e in data.enrollments}
+    holders = [e for e in data.enrollments if e["status"] == "completed" and e["course_code"] in running]
+    for e in holders[:2]:
+        if (e["cadre_code"], e["course_code"] + RUNNING) not in taken:
+            data.enrollments.append(
+                {
+                    "cadre_code": e["cadre_code"],
+                    "course_code": e["course_code"] + RUNNING,
+                    "status": "registered",
+                    "registered_on": DEMO_AS_OF - timedelta(days=40),
+                }
+            )
+    learners = [e for e in data.enrollments if e["status"] == "in_progress" and e["course_code"].endswith(RUNNING)]
+    same_type = {c[0]: c[2] for c in COURSES}
+    for e in learners[:1]:
+        base = e["course_code"].removesuffix(RUNNING)
+        other = next((c for c in running if c != base and same_type[c] == same_type[base]), None)
+        if other and (e["cadre_code"], other + RUNNING) not in taken:
+            data.enrollments.append(
+                {
+                    "cadre_code": e["cadre_code"],
+                    "course_code": other + RUNNING,
+                    "status": "registered",
+                    "registered_on": DEMO_AS_OF - timedelta(days=35),
+                }
+            )
 
 
 def _cadre(rng: random.Random, code: str, unit: str, kind: str, title: Title, head_done: set[str]) -> dict[str, Any]:
@@ -796,6 +829,9 @@ def _history(
     rng: random.Random, data: _DemoData, code: str, title: Title, cadre: dict[str, Any], courses: dict[str, Any]
 ) -> None:
     """Pick one scenario per person so that every status and every enrollment status occurs."""
+    if title.code.startswith("V.07.") and int(code[5:]) % 9 == 0 and cadre.get("title_appointed_on"):
+        # moved to this title by xét chuyển chức danh nghề nghiệp (08/2023/TT-BGDĐT Điều 6 khoản 5): no certificate
+        cadre["title_change"] = "chuyen_chuc_danh"
     roll = rng.random()
     if title.course:
         course = courses[title.course]

@@ -235,7 +235,7 @@ def applicability_problem(rule: Rule, cadre: CadreRecord, as_of: date, names: Ru
         return f"quy định chỉ áp dụng đến {a.in_force_to:%d/%m/%Y}"
     if a.kinds and cadre.kind not in a.kinds:
         return "không thuộc đối tượng (loại cán bộ, công chức, viên chức)"
-    if a.title_codes and cadre_title_code(cadre, names) not in {normalize_title_code(c) for c in a.title_codes}:
+    if a.title_codes and cadre_title_code(cadre, names) not in a.normalized_title_codes:
         return "không giữ chức danh nghề nghiệp/ngạch mà quy định áp dụng"
     if a.title_ranks and (cadre.title_rank or "") not in a.title_ranks:
         return "không giữ hạng mà quy định áp dụng"
@@ -763,7 +763,15 @@ def evaluate(
     names = rules if isinstance(rules, RuleSet) else None
     items = rules.rules if isinstance(rules, RuleSet) else list(rules)
     wanted = set(purposes)
-    statuses = [evaluate_rule(rule, cadre, as_of, names, judge) for rule in items if rule.purpose in wanted]
+    items = [r for r in items if r.purpose in wanted]
+    if not include_not_applicable:  # a rule for another title cannot apply: skip it without evaluating
+        code = cadre_title_code(cadre, names)
+        if names is not None:
+            allowed = {id(r) for r in names.candidates(code)}
+            items = [r for r in items if id(r) in allowed]
+        else:
+            items = [r for r in items if not r.applies_to.title_codes or code in r.applies_to.normalized_title_codes]
+    statuses = [evaluate_rule(rule, cadre, as_of, names, judge) for rule in items]
     if include_not_applicable:
         return statuses
     return [s for s in statuses if s.status is not Status.NOT_APPLICABLE]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 HEADERS = [
     "Mã cán bộ",
     "Họ và tên",
+    "Mã đơn vị",
     "Đơn vị",
     "Loại",
     "Chức vụ",
@@ -34,7 +35,7 @@ HEADERS = [
     "Ghi chú",
     "Căn cứ",
 ]
-STATUS_ORDER = [Status.OVERDUE, Status.MISSING, Status.IN_PROGRESS, Status.MET]
+STATUS_ORDER = [Status.OVERDUE, Status.MISSING, Status.IN_PROGRESS, Status.MET, Status.EXEMPT]
 
 
 def report_rows(reports: Sequence[CadreStatusReport]) -> list[list[Any]]:
@@ -45,6 +46,7 @@ def report_rows(reports: Sequence[CadreStatusReport]) -> list[list[Any]]:
         person = [
             c.code,
             c.full_name,
+            c.unit_code,
             c.unit_name,
             c.kind_label,
             c.position or "",
@@ -53,19 +55,23 @@ def report_rows(reports: Sequence[CadreStatusReport]) -> list[list[Any]]:
             c.title_rank or "",
         ]
         if not r.statuses:
-            rows.append(person + ["", "Không có yêu cầu trong bộ quy tắc", "", "", "", "", ""])
+            rows.append(
+                person
+                + ["", "Kho quy định chưa có tiêu chuẩn đào tạo, bồi dưỡng cho chức danh này", "", "", "", "", ""]
+            )
         for s in r.statuses:
             evidence = "; ".join(e.label for e in s.evidence)
             due = s.due_date.strftime("%d/%m/%Y") if s.due_date else ""
-            rows.append(person + [s.rule_id, s.title, s.status_label, due, evidence, s.detail, s.citation])
+            note = "; ".join([s.detail, *s.basis_notes]) if s.basis_notes else s.detail
+            rows.append(person + [s.rule_id, s.title, s.status_label, due, evidence, note, s.citation])
     return rows
 
 
-def status_counts(reports: Sequence[CadreStatusReport]) -> dict[str, Counter[Status]]:
-    """Per unit name: how many requirements are in each status."""
-    out: dict[str, Counter[Status]] = {}
+def status_counts(reports: Sequence[CadreStatusReport]) -> dict[tuple[str, str], Counter[Status]]:
+    """Per unit (code, name) — keyed by the code, so two units of the same name stay apart."""
+    out: dict[tuple[str, str], Counter[Status]] = {}
     for r in reports:
-        counter = out.setdefault(r.cadre.unit_name, Counter())
+        counter = out.setdefault((r.cadre.unit_code, r.cadre.unit_name), Counter())
         counter.update(s.status for s in r.statuses)
     return out
 
@@ -95,17 +101,18 @@ def to_xlsx(reports: Sequence[CadreStatusReport], title: str, as_of: date) -> by
         spreadsheets.append_row(ws, row)
     ws.freeze_panes = "A4"
     for letter, width in zip(
-        "ABCDEFGHIJKLMNO", [12, 24, 30, 10, 18, 14, 28, 6, 28, 50, 14, 11, 50, 30, 60], strict=True
+        "ABCDEFGHIJKLMNOP", [12, 24, 14, 30, 10, 18, 14, 28, 6, 28, 50, 14, 11, 50, 30, 60], strict=True
     ):
         ws.column_dimensions[letter].width = width
 
     summary = wb.create_sheet("Tổng hợp")
-    summary.append(["Đơn vị", *(STATUS_LABELS[s] for s in STATUS_ORDER)])
+    summary.append(["Mã đơn vị", "Đơn vị", *(STATUS_LABELS[s] for s in STATUS_ORDER)])
     for cell in summary[1]:
         cell.font = Font(bold=True)
-    for unit, counts in sorted(status_counts(reports).items()):
-        spreadsheets.append_row(summary, [unit, *(counts.get(s, 0) for s in STATUS_ORDER)])
-    summary.column_dimensions["A"].width = 40
+    for (code, name), counts in sorted(status_counts(reports).items()):
+        spreadsheets.append_row(summary, [code, name, *(counts.get(s, 0) for s in STATUS_ORDER)])
+    summary.column_dimensions["A"].width = 16
+    summary.column_dimensions["B"].width = 40
 
     out = io.BytesIO()
     wb.save(out)

@@ -39,6 +39,8 @@ from assistant.enrollment.models import (
     OrgUnit,
     StudyCommitment,
     SuccessionPool,
+    TitleChangeKind,
+    TitleHistory,
     UnitLevel,
 )
 from assistant.errors import UnsupportedFormat
@@ -100,6 +102,7 @@ KIND_LABELS = {
     "enrollments": "ghi danh",
     "certificates": "chứng chỉ",
     "commitments": "cam kết phục vụ sau đào tạo",
+    "title_history": "quá trình giữ ngạch/chức danh",
 }
 
 
@@ -417,6 +420,20 @@ SUCCESSION_VALUES = {
     "diện dự nguồn": "du_nguon",
     "cán bộ dự nguồn": "du_nguon",
 }
+CHANGE_VALUES = _enum_names(
+    TitleChangeKind,
+    {
+        "tuyen_dung": ["tuyển dụng", "bổ nhiệm khi tuyển dụng"],
+        "thang_hang": ["thăng hạng", "nâng ngạch", "xét thăng hạng", "thi thăng hạng"],
+        "chuyen_chuc_danh": [
+            "chuyển chức danh",
+            "chuyển chức danh nghề nghiệp",
+            "xét chuyển chức danh",
+            "chuyển ngạch",
+        ],
+        "bo_nhiem": ["bổ nhiệm", "khác"],
+    },
+)
 RANK_VALUES = {
     "I": "I",
     "II": "II",
@@ -476,6 +493,14 @@ SCHEMAS: dict[str, list[Column]] = {
             "title appointed on",
             parse=parse_date,
         ),
+        col(
+            "title_change",
+            "Hình thức bổ nhiệm chức danh",
+            "hinh thuc bo nhiem",
+            "hinh thuc",
+            "title change",
+            parse=_choice(CHANGE_VALUES),
+        ),
         col("education_level", "Trình độ chuyên môn", "trinh do", "education", parse=_choice(EDUCATION_VALUES)),
         col("education_major", "Chuyên ngành", "nganh", "major"),
         col("political_theory", "Lý luận chính trị", "llct", "political theory", parse=_choice(POLITICAL_VALUES)),
@@ -534,6 +559,31 @@ SCHEMAS: dict[str, list[Column]] = {
         col("issuer", "Nơi cấp", "co quan cap", "issuer"),
         col("issued_on", "Ngày cấp", "issued on", parse=parse_date, required=True),
         col("expires_on", "Ngày hết hạn", "hieu luc den", "expires on", parse=parse_date),
+    ],
+    "title_history": [
+        col("cadre_code", "Mã cán bộ", "ma cb", "ma ccvc", "cadre code", required=True),
+        col("title_code", "Mã ngạch/chức danh", "ma ngach", "ma chuc danh", "ma so chuc danh", "title code"),
+        col("title_name", "Ngạch/chức danh nghề nghiệp", "ngach", "chuc danh nghe nghiep", "chuc danh", "title"),
+        col("title_rank", "Hạng", "hang chuc danh", "rank", parse=_choice(RANK_VALUES)),
+        col(
+            "since",
+            "Ngày bổ nhiệm",
+            "tu ngay",
+            "ngay bo nhiem ngach/chuc danh",
+            "since",
+            parse=parse_date,
+            required=True,
+        ),
+        col(
+            "change",
+            "Hình thức bổ nhiệm chức danh",
+            "hinh thuc bo nhiem",
+            "hinh thuc",
+            "change",
+            parse=_choice(CHANGE_VALUES),
+            required=True,
+        ),
+        col("note", "Ghi chú", "note"),
     ],
     "commitments": [
         col("cadre_code", "Mã cán bộ", "ma cb", "ma ccvc", "cadre code", required=True),
@@ -634,6 +684,7 @@ MODELS: dict[str, Any] = {
     "enrollments": Enrollment,
     "certificates": Certificate,
     "commitments": StudyCommitment,
+    "title_history": TitleHistory,
 }
 
 
@@ -751,7 +802,7 @@ def _tree_problems(session: Session, records: list[tuple[int, dict[str, Any]]]) 
             seen.append(up)
             up = parent.get(up)
         if up is not None:
-            chain = " → ".join([*seen[: seen.index(up) + 1], up][-6:])
+            chain = " → ".join([*seen[seen.index(up) :], up][-6:])
             errors.append(
                 RowError(row_no, f"đơn vị cấp trên '{r.get('parent_code')}' tạo thành vòng lặp ({chain}); không nhập")
             )
@@ -773,12 +824,91 @@ def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], c
         if cadre is None:
             cadre = Cadre(code=r["code"])
             session.add(cadre)
-        values = {k: v for k, v in r.items() if k not in {"code", "unit_code"}}
+        values = {k: v for k, v in r.items() if k not in {"code", "unit_code", "title_change"}}
         values["kind"] = CadreKind(values["kind"])
         if values.get("succession_pool"):
             values["succession_pool"] = SuccessionPool(values["succession_pool"])
         values["unit_id"] = units[r["unit_code"]].id
+        before = (cadre.title_code, cadre.title_name, cadre.title_rank, cadre.title_appointed_on)
         _assign(cadre, values, counts, is_new)
+        _record_title_change(session, cadre, before, r.get("title_change"), is_new)
+    return []
+
+
+def _record_title_change(
+    session: Session,
+    cadre: Cadre,
+    before: tuple[str | None, str | None, str | None, date | None],
+    change: str | None,
+    is_new: bool,
+) -> None:
+    """Remember the title a cadre held before an import changed it, and how the new one was reached when the file
+    says so; a title history row already there is left alone."""
+    old_code, old_name, old_rank, old_since = before
+    changed = bool(not is_new and old_code and old_code != cadre.title_code)
+    if not changed and not change:
+        return
+    session.flush()  # the cadre needs its id
+    known = {
+        (h.title_code, h.since) for h in session.scalars(select(TitleHistory).where(TitleHistory.cadre_id == cadre.id))
+    }
+    if changed and old_code and old_since and (old_code, old_since) not in known:
+        session.add(
+            TitleHistory(
+                cadre_id=cadre.id,
+                title_code=old_code,
+                title_name=old_name,
+                title_rank=old_rank,
+                since=old_since,
+                change=TitleChangeKind.APPOINTMENT,
+                note="Ghi nhận khi nhập tệp đổi chức danh",
+            )
+        )
+    if cadre.title_code and cadre.title_appointed_on and (cadre.title_code, cadre.title_appointed_on) not in known:
+        session.add(
+            TitleHistory(
+                cadre_id=cadre.id,
+                title_code=cadre.title_code,
+                title_name=cadre.title_name,
+                title_rank=cadre.title_rank,
+                since=cadre.title_appointed_on,
+                change=TitleChangeKind(change) if change else TitleChangeKind.APPOINTMENT,
+            )
+        )
+
+
+def _write_title_history(
+    session: Session, records: list[tuple[int, dict[str, Any]]], counts: UpsertCounts
+) -> list[RowError]:
+    """Quá trình giữ ngạch/chức danh: one row per cadre, title code and appointment date."""
+    errors = _duplicates(records, lambda r: (r["cadre_code"], r.get("title_code"), r["since"]), "chức danh và ngày")
+    cadres = _by_code(session, Cadre, [r["cadre_code"] for _, r in records])
+    for row_no, r in records:
+        if r["cadre_code"] not in cadres:
+            errors.append(RowError(row_no, f"không có cán bộ mã '{r['cadre_code']}'"))
+        if not r.get("title_code"):
+            errors.append(RowError(row_no, "thiếu mã ngạch/chức danh (hoặc tên chức danh khớp danh mục)"))
+    if errors:
+        return errors
+    ids = {cadres[r["cadre_code"]].id for _, r in records}
+    existing = {
+        (h.cadre_id, h.title_code, h.since): h
+        for h in session.scalars(select(TitleHistory).where(TitleHistory.cadre_id.in_(ids)))
+    }
+    for _, r in records:
+        key = (cadres[r["cadre_code"]].id, r["title_code"], r["since"])
+        item = existing.get(key)
+        is_new = item is None
+        if item is None:
+            item = existing[key] = TitleHistory(cadre_id=key[0], title_code=key[1], since=key[2])
+            session.add(item)
+        values = {
+            "title_name": r.get("title_name"),
+            "title_rank": r.get("title_rank"),
+            "change": TitleChangeKind(r["change"]),
+            "note": r.get("note"),
+        }
+        _assign(item, values, counts, is_new)
     return []
 
 
@@ -921,6 +1051,7 @@ WRITERS: dict[str, Callable[[Session, list[tuple[int, dict[str, Any]]], UpsertCo
     "enrollments": _write_enrollments,
     "certificates": _write_certificates,
     "commitments": _write_commitments,
+    "title_history": _write_title_history,
 }
 
 
@@ -943,7 +1074,7 @@ def normalise_records(
 
     warnings: list[RowError] = []
     for row_no, r in records:
-        if kind == "cadres":
+        if kind in ("cadres", "title_history"):
             typed = r.get("title_code")
             code = normalize_title_code(typed)
             if typed and code != typed:

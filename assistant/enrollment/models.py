@@ -30,6 +30,15 @@ class SuccessionPool(StrEnum):
     DU_NGUON = "du_nguon"
 
 
+class TitleChangeKind(StrEnum):
+    """How a title (ngạch / chức danh nghề nghiệp) was reached."""
+
+    RECRUITMENT = "tuyen_dung"  # bổ nhiệm khi tuyển dụng
+    PROMOTION = "thang_hang"  # thăng hạng, nâng ngạch
+    TRANSFER = "chuyen_chuc_danh"  # xét chuyển chức danh nghề nghiệp, chuyển ngạch
+    APPOINTMENT = "bo_nhiem"  # bổ nhiệm khác (khi chưa rõ)
+
+
 class UnitLevel(StrEnum):
     TINH = "tinh"  # UBND tỉnh
     SO_BAN_NGANH = "so_ban_nganh"  # sở, ban, ngành cấp tỉnh
@@ -124,6 +133,28 @@ class Cadre(Base):
     certificates: Mapped[list[Certificate]] = relationship(back_populates="cadre", cascade="all, delete-orphan")
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="cadre", cascade="all, delete-orphan")
     commitments: Mapped[list[StudyCommitment]] = relationship(back_populates="cadre", cascade="all, delete-orphan")
+    title_history: Mapped[list[TitleHistory]] = relationship(back_populates="cadre", cascade="all, delete-orphan")
+
+
+class TitleHistory(Base):
+    """A title held earlier (or the current one), from its appointment date: imported, or recorded when an import
+    changes a cadre's title. Exemptions such as "no certificate on a change of title" and thăng hạng tenure read it."""
+
+    __tablename__ = "enr_title_history"
+    __table_args__ = (
+        UniqueConstraint("cadre_id", "title_code", "since", name="uq_enr_title_history_cadre_code_since"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("enr_cadres.id", ondelete="CASCADE"), index=True)
+    title_code: Mapped[str] = mapped_column(String(32))
+    title_name: Mapped[str | None] = mapped_column(String(255))
+    title_rank: Mapped[str | None] = mapped_column(String(8))
+    since: Mapped[date] = mapped_column(Date)
+    change: Mapped[TitleChangeKind] = mapped_column(_enum(TitleChangeKind))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    cadre: Mapped[Cadre] = relationship(back_populates="title_history")
 
 
 class Course(Base):

@@ -72,6 +72,10 @@ class CadreStatusReport:
     as_of: date
     statuses: list[RequirementStatus]
     enrollments: list[EnrollmentSummary]
+    # False when no rule of the corpus states a training standard for the person's title (code or name): say
+    # "Kho quy định chưa có tiêu chuẩn đào tạo, bồi dưỡng cho chức danh … của anh/chị", never "no requirement".
+    title_standard_known: bool = True
+    promotion: list[RequirementStatus] = field(default_factory=list)  # thăng hạng conditions, where the corpus has them
 
     def count(self, status: Status) -> int:
         return sum(1 for s in self.statuses if s.status is status)

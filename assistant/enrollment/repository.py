@@ -8,11 +8,19 @@ from collections import defaultdict
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.enrollment.engine import CadreRecord, CertificateRecord, CommitmentRecord, EnrollmentRecord
+from assistant.enrollment.engine import (
+    CadreRecord,
+    CertificateRecord,
+    CommitmentRecord,
+    EnrollmentRecord,
+    TitleChange,
+    TitleSpell,
+)
 from assistant.enrollment.models import Cadre, Enrollment, OrgUnit, StudyCommitment
 from assistant.errors import NotFound
 
 log = logging.getLogger("assistant.enrollment")
+_WARNED: set[tuple[str, ...]] = set()
 QUALIFICATION_FIELDS = ("education_level", "political_theory", "state_management", "foreign_language", "it_skill")
 
 
@@ -27,8 +35,10 @@ class UnitTree:
             self.children[u.parent_id].append(u)
         self.cyclic = self._cyclic()
         if self.cyclic:
-            codes = sorted(self.by_id[i].code for i in self.cyclic)
-            log.warning("unit tree has a cycle; units left out of every scope: %s", ", ".join(codes[:20]))
+            codes = tuple(sorted(self.by_id[i].code for i in self.cyclic))
+            if codes not in _WARNED:  # once per process and set of units, not on every look-up
+                _WARNED.add(codes)
+                log.warning("unit tree has a cycle; units left out of every scope: %s", ", ".join(codes[:20]))
 
     def _cyclic(self) -> set[int]:
         """Units whose chain of parents never reaches a root (a cycle in bad data, or below one)."""
@@ -92,6 +102,7 @@ def _cadre_query() -> Select[Cadre]:
         selectinload(Cadre.certificates),
         selectinload(Cadre.enrollments).selectinload(Enrollment.course),
         selectinload(Cadre.commitments).selectinload(StudyCommitment.course),
+        selectinload(Cadre.title_history),
     )
 
 
@@ -110,6 +121,10 @@ def cadres_in_units(session: Session, unit_ids: list[int]) -> list[Cadre]:
 
 def to_record(cadre: Cadre, tree: UnitTree) -> CadreRecord:
     return CadreRecord(
+        title_history=tuple(
+            TitleSpell(h.title_code, h.since, TitleChange(h.change.value), h.title_name or "", h.title_rank)
+            for h in cadre.title_history
+        ),
         code=cadre.code,
         full_name=cadre.full_name,
         kind=cadre.kind,

@@ -167,6 +167,14 @@ class Applicability(_Strict):
     in_force_from: date | None = None
     in_force_to: date | None = None
     position_appointed_on_or_after: date | None = None  # e.g. appointments made once the law took effect
+    _codes: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._codes = frozenset(normalize_title_code(c) for c in self.title_codes)
+
+    @property
+    def normalized_title_codes(self) -> frozenset[str]:
+        return self._codes
 
 
 Anchor = Literal["recruitment", "title_appointment", "position_appointment"]
@@ -311,6 +319,8 @@ class RuleSet(_Strict):
     rules: list[Rule]
     _vocabulary: dict[str, str] = PrivateAttr(default_factory=dict)
     _title_names: dict[str, str] = PrivateAttr(default_factory=dict)
+    _by_code: dict[str, list[Rule]] = PrivateAttr(default_factory=dict)
+    _untitled: list[Rule] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -349,6 +359,23 @@ class RuleSet(_Strict):
             titles.setdefault(_folded_name(name), normalize_title_code(code))
         self._vocabulary = vocab
         self._title_names = titles
+        by_code: dict[str, list[Rule]] = {}
+        untitled: list[Rule] = []
+        for rule in self.rules:
+            if not rule.applies_to.title_codes:
+                untitled.append(rule)
+            for code in rule.applies_to.normalized_title_codes:
+                by_code.setdefault(code, []).append(rule)
+        self._by_code = by_code
+        self._untitled = untitled
+
+    def candidates(self, title_code: str) -> list[Rule]:
+        """The rules that could apply to a holder of `title_code` (normalised), in rule-file order."""
+        picked = {id(r) for r in self._by_code.get(title_code, [])} | {id(r) for r in self._untitled}
+        return [r for r in self.rules if id(r) in picked]
+
+    def has_standard_for(self, title_code: str) -> bool:
+        return any(r.purpose == "standard" for r in self._by_code.get(title_code, []))
 
     def certificate_code(self, text: str | None) -> str | None:
         """The vocabulary code for a typed certificate type (code, name or synonym), or None when unknown."""
@@ -443,7 +470,9 @@ def _validate(data: Any, source: str) -> RuleSet:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present (the shipped rules are ~40 files): the same safe subset, ~10x faster
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 — a safe loader
     except OSError as e:
         raise RulesInvalid(f"Không đọc được tệp quy tắc {path}: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
@@ -480,11 +509,11 @@ def load_rules(path: Path | None = None) -> RuleSet:
         one = _validate(data, file.name)
         for code, ctype in one.certificate_types.items():
             known = merged["certificate_types"].get(code)
-            if known is not None and known != ctype.model_dump():
+            if known is not None and known != ctype:
                 raise RulesInvalid(
                     f"Tệp quy tắc {file.name}: loại chứng chỉ '{code}' đã được khai báo khác trong {origin[code]}."
                 )
-            merged["certificate_types"][code] = ctype.model_dump()
+            merged["certificate_types"][code] = ctype
             origin.setdefault(code, file.name)
         for code, name in one.titles.items():
             merged["titles"].setdefault(code, name)  # the first file naming a code gives its name
@@ -492,7 +521,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
             if rule.id in origin:
                 raise RulesInvalid(f'Tệp quy tắc {file.name}: quy tắc "{rule.id}" trùng mã với {origin[rule.id]}.')
             origin[rule.id] = file.name
-        merged["rules"].extend(r.model_dump(exclude_defaults=True) for r in one.rules)
+        merged["rules"].extend(one.rules)  # validated model instances pass through without being checked again
     return _validate(merged, str(path.name))
 
 

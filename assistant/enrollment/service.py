@@ -9,7 +9,15 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from assistant.enrollment import exports
-from assistant.enrollment.engine import STATUS_LABELS, BasisJudge, RequirementStatus, Status, evaluate
+from assistant.enrollment.engine import (
+    STATUS_LABELS,
+    BasisJudge,
+    CadreRecord,
+    RequirementStatus,
+    Status,
+    cadre_title_code,
+    evaluate,
+)
 from assistant.enrollment.imports import SCHEMAS, ImportReport, import_bytes, template_headers
 from assistant.enrollment.models import Cadre
 from assistant.enrollment.reports import (
@@ -142,11 +150,26 @@ class EnrollmentService:
     # ------------------------------------------------------------------------------------------- internals
 
     def _report(self, cadre: Cadre, tree: UnitTree, as_of: date) -> CadreStatusReport:
-        statuses = evaluate(to_record(cadre, tree), as_of, self.rules, judge=self.judge)
+        record = to_record(cadre, tree)
+        statuses = evaluate(record, as_of, self.rules, judge=self.judge)
+        promotion = evaluate(record, as_of, self.rules, purposes=("promotion",), judge=self.judge)
         enrollments = sorted(
             (enrollment_summary(e) for e in cadre.enrollments), key=lambda e: (e.start_date or date.min, e.course_code)
         )
-        return CadreStatusReport(cadre_summary(cadre, tree), as_of, statuses, enrollments)
+        return CadreStatusReport(
+            cadre_summary(cadre, tree),
+            as_of,
+            statuses,
+            enrollments,
+            title_standard_known=title_has_standard(record, self.rules),
+            promotion=promotion,
+        )
+
+
+def title_has_standard(record: CadreRecord, rules: RuleSet) -> bool:
+    """Whether some standard rule names the person's title (by code, or by name when the code is absent)."""
+    code = cadre_title_code(record, rules)
+    return bool(code) and rules.has_standard_for(code)
 
 
 def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:

@@ -9,6 +9,7 @@ here guesses a date.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -170,6 +171,8 @@ def worst_state(notes: Iterable[BasisNote]) -> BasisState:
 
 
 class CorpusValidity:
+    RECHECK_SECONDS = 2.0  # how often the document files are looked at again (a new document counts within that)
+
     """The engine's judge of rule bases, over the documents the product currently holds.
 
     `load` returns the documents; `stamp` returns something that changes when they do (file names and times),
@@ -185,6 +188,8 @@ class CorpusValidity:
         self._load, self._stamp, self._verdict = load, stamp, verdict
         self._key: object = object()
         self._validity: RuleValidity | None = None
+        self._checked = 0.0
+        self._memo: dict[tuple[str, date], tuple[tuple[str, ...], str]] = {}
 
     @classmethod
     def of_directories(cls, *directories: Path, verdict: DocumentVerdict | None = None) -> CorpusValidity:
@@ -207,12 +212,22 @@ class CorpusValidity:
 
     @property
     def validity(self) -> RuleValidity:
+        now = time.monotonic()
+        if self._validity is not None and now - self._checked < self.RECHECK_SECONDS:
+            return self._validity
         key = self._stamp()
+        self._checked = now
         if self._validity is None or key != self._key:
             self._validity = RuleValidity(self._load(), self._verdict)
             self._key = key
+            self._memo = {}
         return self._validity
 
     def __call__(self, rule: Rule, as_of: date) -> tuple[tuple[str, ...], str]:
-        notes = self.validity.notes(rule, as_of)
-        return tuple(n.message for n in notes), worst_state(notes).value
+        validity = self.validity
+        key = (rule.id, as_of)
+        found = self._memo.get(key)
+        if found is None:
+            notes = validity.notes(rule, as_of)
+            found = self._memo[key] = (tuple(n.message for n in notes), worst_state(notes).value)
+        return found

@@ -33,10 +33,10 @@ from sqlalchemy import JSON, BigInteger, Engine, Integer, LargeBinary, String, d
 from sqlalchemy.orm import Mapped, Session, deferred, mapped_column
 
 from assistant.db.base import Base, utcnow
+from assistant.db.locks import cluster_lock
 from assistant.errors import IndexNotReady
 from assistant.index.generations import KEEP_GENERATIONS, GenerationManager, Manifest
 from assistant.index.store import VectorBackend
-from assistant.ops.locks import cluster_lock
 
 log = logging.getLogger("assistant.index")
 SERVING_ROW = 1

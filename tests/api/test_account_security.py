@@ -143,3 +143,10 @@ def test_an_address_trying_many_accounts_is_throttled_too(api):  # type: ignore[
     with pytest.raises(RateLimited, match="Địa chỉ"):
         accounts.login("demo_admin", "demo-admin-2025", address="203.0.113.9")
     assert accounts.login("demo_admin", "demo-admin-2025", address="203.0.113.10").token
+
+
+def test_a_bad_credential_is_refused_even_beside_a_good_one(api):  # type: ignore[no-untyped-def]
+    both = {"x-api-key": api.bot_key, "authorization": "Bearer tk_sai"}
+    assert api.call("anonymous", "GET", "/auth/me", headers=both).status_code == 401
+    stale_cookie = httpx.get(api.url("/auth/me"), headers=api.headers["hr"], cookies={"assistant_session": "tk_cu"})
+    assert stale_cookie.status_code == 401

@@ -141,3 +141,9 @@ def test_viewing_a_cadres_status_is_audited(api):  # type: ignore[no-untyped-def
     assert api.call("hr", "GET", f"/cadres/{code}/status").status_code == 200
     audit = api.call("admin", "GET", "/admin/audit").json()
     assert any(a["action"] == "cadre.status.view" and a["target"] == code and a["actor"] == "user:demo_hr" for a in audit)
+
+
+def test_the_demo_shows_both_kinds_of_duplicated_training(api):  # type: ignore[no-untyped-def]
+    sheet = api.call("admin", "GET", "/reports/overlaps", params={"unit": "DEMO-TINH"}).json()["sheets"][0]
+    kinds = {r[sheet["headers"].index("Loại trùng lặp")] for r in sheet["rows"]}
+    assert kinds == {"Trùng thời gian", "Học lại chứng chỉ đã có"}

@@ -51,9 +51,10 @@ def test_hr_reaches_every_report_from_the_chat_page_and_exports_it(page: Any, si
             page.get_by_role("button", name="Tải CSV").click()
         assert title in download.value.path().read_text(encoding="utf-8-sig").splitlines()[0]
     page.get_by_role("link", name=NAV["plan"]).click()
-    rows = page.locator(".report-sheet").first.locator("tbody tr")
-    expect(rows.first).to_be_visible()
-    codes = set(rows.locator("td[data-label='Mã cán bộ']").all_inner_texts())
+    expect(page.locator("#report-title")).to_contain_text(REPORTS["plan"])
+    cells = page.locator(".report-sheet").first.locator("tbody td[data-label='Mã cán bộ']")
+    expect(cells.first).to_be_visible()
+    codes = set(cells.all_inner_texts())
     assert codes and codes <= site.hr_cadres
 
 

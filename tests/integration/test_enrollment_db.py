@@ -250,3 +250,45 @@ def test_titles_are_matched_by_name_and_unknown_types_reported_at_import(session
     assert types == {"cdnn_gvmn_h3", "Chứng chỉ bơi lội"}
     met = svc.cadre_status("TN-2", as_of=date(2025, 1, 1))
     assert next(x for x in met.statuses if x.rule_id == "gvmn-h3-chung-chi-cdnn").status is Status.MET
+
+
+def test_title_history_imported_and_recorded_on_change(sessions):
+    from assistant.enrollment.models import TitleHistory
+
+    svc = EnrollmentService(sessions, load_rules())
+    first = (
+        "Mã cán bộ,Họ và tên,Mã đơn vị,Loại,Mã ngạch/chức danh,Ngày tuyển dụng,Ngày bổ nhiệm ngạch/chức danh\n"
+        "TH-1,Người Đổi Chức Danh,DEMO-TINH,viên chức,V.07.02.26,01/09/2021,01/09/2021\n"
+    )
+    assert svc.import_file(first.encode(), "th1.csv").ok
+    moved = (
+        "Mã cán bộ,Họ và tên,Mã đơn vị,Loại,Mã ngạch/chức danh,Ngày tuyển dụng,Ngày bổ nhiệm ngạch/chức danh,"
+        "Hình thức bổ nhiệm chức danh\n"
+        "TH-1,Người Đổi Chức Danh,DEMO-TINH,viên chức,V.07.03.29,01/09/2021,15/01/2024,chuyển chức danh\n"
+    )
+    assert svc.import_file(moved.encode(), "th2.csv").ok
+    with sessions() as s:
+        rows = s.execute(
+            select(TitleHistory.title_code, TitleHistory.since, TitleHistory.change)
+            .join(Cadre)
+            .where(Cadre.code == "TH-1")
+            .order_by(TitleHistory.since)
+        ).all()
+    assert [(r[0], r[1], r[2].value) for r in rows] == [
+        ("V.07.02.26", date(2021, 9, 1), "bo_nhiem"),  # the title held before, remembered on the change
+        ("V.07.03.29", date(2024, 1, 15), "chuyen_chuc_danh"),
+    ]
+    status = svc.cadre_status("TH-1", as_of=date(2025, 6, 1))
+    gvth = next(x for x in status.statuses if x.rule_id == "gvth-h3-chung-chi-cdnn")
+    assert gvth.status is Status.EXEMPT  # 08/2023/TT-BGDĐT Điều 6 khoản 5 điểm c
+    history = (
+        "Mã cán bộ,Mã ngạch/chức danh,Ngày bổ nhiệm,Hình thức bổ nhiệm chức danh\n"
+        "TH-1,V.07.03.29,15/01/2024,thăng hạng\n"
+    )
+    report = svc.import_file(history.encode(), "qua-trinh.csv")
+    assert report.ok and report.kind == "title_history" and report.updated == 1
+    again = svc.cadre_status("TH-1", as_of=date(2025, 6, 1))
+    assert next(x for x in again.statuses if x.rule_id == "gvth-h3-chung-chi-cdnn").status is Status.OVERDUE
+    bad = "Mã cán bộ,Mã ngạch/chức danh,Ngày bổ nhiệm,Hình thức bổ nhiệm chức danh\nTH-9,V.07.03.29,15/01/2024,x\n"
+    rejected = svc.import_file(bad.encode(), "qua-trinh-loi.csv")
+    assert not rejected.ok and any("hình thức bổ nhiệm chức danh 'x' không hợp lệ" in m for m in rejected.messages)

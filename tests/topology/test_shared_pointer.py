@@ -107,7 +107,7 @@ def test_a_corrupted_archive_is_refused(two_hosts) -> None:  # type: ignore[no-u
 
 
 def test_one_build_at_a_time_across_hosts(two_hosts) -> None:  # type: ignore[no-untyped-def]
-    from assistant.ops.locks import cluster_lock
+    from assistant.db.locks import cluster_lock
 
     a, b = two_hosts
     serving = a.knowledge.build().generation

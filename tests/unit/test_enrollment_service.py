@@ -134,11 +134,12 @@ def test_csv_export_has_bom_and_one_row_per_requirement(service):
     data = service.export_unit_report("DEMO-H1-MN", "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Mã cán bộ", "Họ và tên", "Đơn vị"]
+    assert rows[0][:4] == ["Mã cán bộ", "Họ và tên", "Mã đơn vị", "Đơn vị"]
     expected = sum(max(1, len(r.statuses)) for r in service.unit_report("DEMO-H1-MN"))
     assert len(rows) - 1 == expected
     gv = next(r for r in rows if r[0] == "GV01")
-    assert gv[10] == "Còn thiếu" and gv[11] == "01/09/2025" and "01/2021/TT-BGDĐT" in gv[14]
+    assert gv[2] == "DEMO-H1-MN"
+    assert gv[11] == "Còn thiếu" and gv[12] == "01/09/2025" and "01/2021/TT-BGDĐT" in gv[15]
 
 
 def test_xlsx_export_opens_with_detail_and_summary_sheets(service):
@@ -148,8 +149,10 @@ def test_xlsx_export_opens_with_detail_and_summary_sheets(service):
     assert "UBND xã Mẫu Một (DEMO-H1)" in detail["A1"].value and "01/09/2025" in detail["A2"].value
     assert detail["A3"].value == "Mã cán bộ"
     summary = list(wb["Tổng hợp"].iter_rows(values_only=True))
-    assert summary[0] == ("Đơn vị", "Quá hạn", "Còn thiếu", "Đang thực hiện", "Đã đáp ứng")
+    assert summary[0] == ("Mã đơn vị", "Đơn vị", "Quá hạn", "Còn thiếu", "Đang thực hiện", "Đã đáp ứng", "Không yêu cầu")
     assert len(summary) >= 4
+    codes = [row[0] for row in summary[1:]]
+    assert len(codes) == len(set(codes)) and "DEMO-H1-MN" in codes  # keyed by unit code
     with pytest.raises(InvalidInput):
         service.export_unit_report("DEMO-H1", "pdf")
 

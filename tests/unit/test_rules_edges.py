@@ -326,3 +326,41 @@ def test_the_configured_rules_path_is_used(tmp_path: Path, monkeypatch: pytest.M
     one = write(tmp_path, "mine.yaml", HEAD + RULE.format(id="qt-rieng"))
     monkeypatch.setenv("ASSISTANT_RULES__PATH", str(one))
     assert [r.id for r in load_rules(Settings().rules.path).rules] == ["qt-rieng"]
+
+
+# ------------------------------------------------------------------------------------------ thăng hạng, no standard
+
+
+@pytest.mark.parametrize(
+    ("appointed", "education", "expected"),
+    [
+        (date(2023, 6, 2), "cao_dang", Status.MET),  # 2 years with cao đẳng
+        (date(2023, 6, 3), "cao_dang", Status.MISSING),
+        (date(2023, 6, 2), "trung_cap", Status.MISSING),  # trung cấp needs 3 years
+        (date(2022, 6, 2), "trung_cap", Status.MET),
+    ],
+)
+def test_promotion_tenure_of_a_grade_iv_librarian(appointed, education, expected):
+    c = person("V.10.02.07", title_appointed_on=appointed, qualifications={"education_level": education})
+    [s] = [x for x in evaluate(c, date(2025, 6, 2), ALL, purposes=("promotion",)) if x.purpose == "promotion"]
+    assert s.rule_id == "thang-hang-thu-vien-iv-len-iii" and s.status is expected
+    assert all(x.purpose != "promotion" for x in evaluate(c, date(2025, 6, 2), ALL))  # asked for only on request
+
+
+def test_earlier_spells_count_towards_tenure_only_in_the_listed_titles():
+    c = person(
+        "V.06.01.03",
+        title_appointed_on=date(2025, 1, 1),
+        title_history=(TitleSpell("V.06.01.03", date(2024, 3, 1), TitleChange.RECRUITMENT),),
+    )
+    [s] = evaluate(c, date(2025, 6, 1), ALL, purposes=("promotion",))
+    assert s.status is Status.MET and "01/03/2024" in s.evidence[0].label
+
+
+def test_a_title_the_corpus_has_no_standard_for_is_said_so():
+    from assistant.enrollment.service import title_has_standard
+
+    assert title_has_standard(person("V.07.02.26"), ALL)
+    assert title_has_standard(person(None, title_name="Thư viện viên hạng III"), ALL)
+    assert not title_has_standard(person("01.003", kind=CadreKind.CONG_CHUC), ALL)
+    assert not title_has_standard(person(None), ALL)

@@ -111,7 +111,7 @@ def create_api_key(req: CreateApiKeyRequest, personal: Personal, caller: Caller)
     return ApiKeyOut(name=req.name, api_key=key)
 
 
-Username = Annotated[str, Path(min_length=1, max_length=64, examples=["demo_hr"])]
+Username = Annotated[str, Path(min_length=1, max_length=64, examples=["nguyen_van_a"])]
 
 
 def _token(request: Request) -> str:
@@ -182,7 +182,7 @@ def list_api_keys(personal: Personal, caller: Caller) -> list[dict[str, Any]]:
     responses=errors(401, 403, 404, 409),
 )
 def revoke_api_key(
-    name: Annotated[str, Path(min_length=1, max_length=64, examples=["telegram-bot"])],
+    name: Annotated[str, Path(min_length=1, max_length=64, examples=["bot-cu-da-bo"])],
     personal: Personal,
     caller: Caller,
 ) -> OkOut:

@@ -23,9 +23,10 @@ from assistant.api.schemas import (
     errors,
 )
 from assistant.services.records import MAX_IMPORT_BYTES
-from assistant.services.views import cadre_status
+from assistant.services.views import cadre_status, import_report
 
 router = APIRouter(tags=["cadres"])
+ImportKind = Literal["units", "cadres", "courses", "enrollments", "certificates", "commitments"]
 Code = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-0001"])]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64, examples=["DEMO-H1"])]
 REPORT_TYPES = {
@@ -144,19 +145,11 @@ async def import_file(
     personal: Personal,
     caller: Caller,
     file: Annotated[UploadFile, File(description="Tệp .csv hoặc .xlsx")],
-    kind: Annotated[
-        Literal["units", "cadres", "courses", "enrollments", "certificates", "commitments"] | None, Form()
-    ] = None,
+    kind: Annotated[ImportKind | None, Form()] = None,
 ) -> dict[str, Any]:
     data = await file.read(MAX_IMPORT_BYTES + 1)  # never more than one byte past the limit in memory
     report = await run_in_threadpool(personal.records.import_file, caller, data, file.filename or "", kind)
-    return {
-        **asdict(report),
-        "ok": True,
-        "summary": report.summary(),
-        "errors": [],
-        "warnings": report.warning_messages,
-    }
+    return import_report(report)
 
 
 @router.get(

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import os
-import socket
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from assistant.api.deps import get_services
-from assistant.errors import AssistantError
 from assistant.services import Services
 
 router = APIRouter(tags=["health"])
@@ -30,24 +27,5 @@ def health() -> dict[str, str]:
     responses={503: {"description": "Chưa sẵn sàng (chỉ mục hoặc cơ sở dữ liệu)"}},
 )
 def ready(services: Annotated[Services, Depends(get_services)]) -> JSONResponse:
-    problems: list[str] = []
-    try:
-        gen: str | None = services.knowledge.current().id
-    except AssistantError as e:
-        gen = None
-        problems.append(e.message)
-    pointer = services.generations.pointer()
-    database = services.personal.database_status() if services.personal is not None else None
-    if database:
-        problems.append(database)
-    body = {
-        "status": "not_ready" if problems else "ready",
-        "generation": gen,
-        "pointer": pointer,
-        "fallback": gen is not None and gen != pointer,
-        "broken": services.knowledge.broken,
-        "database": "ok" if database is None else database,
-        "problems": problems,
-        "process": {"host": socket.gethostname(), "pid": os.getpid()},  # which of several API processes answered
-    }
-    return JSONResponse(body, status_code=503 if problems else 200)
+    body = services.readiness()
+    return JSONResponse(body, status_code=503 if body["problems"] else 200)
