@@ -215,7 +215,14 @@ def serve(
     if svc.personal is not None:
         svc.personal.migrate()
         svc.personal.engine.dispose()
-    uvicorn.run("assistant.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "assistant.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_worker_healthcheck=120,  # a worker's start-up (imports, migrations check, first load) on a busy host
+    )
 
 
 @app.command()

@@ -143,6 +143,8 @@ class KnowledgeService:
         self._stop_following.clear()
         try:
             self._advance()
+        except IndexNotReady as e:
+            log.warning("no serving generation yet: %s", e.message)
         except Exception:
             log.warning("no serving generation yet", exc_info=True)
 
@@ -150,6 +152,8 @@ class KnowledgeService:
             while not self._stop_following.wait(interval):
                 try:
                     self._advance()
+                except IndexNotReady:  # nothing built yet: nothing to follow
+                    continue
                 except Exception:  # the database or Chroma briefly away: keep serving what is loaded, retry
                     log.warning("could not follow the serving generation", exc_info=True)
 

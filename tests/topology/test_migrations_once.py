@@ -58,7 +58,7 @@ def test_serve_with_two_workers_shares_one_port(pg_schema, tmp_path) -> None:  #
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_http(f"http://127.0.0.1:{port}/health", 120)
+        wait_http(f"http://127.0.0.1:{port}/health", 300, server)
         pids: set[int] = set()
         with httpx.Client(timeout=10) as client:
             for _ in range(40):
