@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CADRE_CODE = Field(..., min_length=1, max_length=64, examples=["DEMO-0001"])
 
@@ -152,6 +152,17 @@ class AskRequest(BaseModel):
         "mặc định: hôm nay.",
         examples=["2026-03-01"],
     )
+
+    @field_validator("question", "cadre_code", mode="after")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        """NUL cannot be stored in PostgreSQL text; it carries no meaning in a question, so it becomes U+FFFD."""
+        return None if value is None else value.replace("\x00", "\ufffd")
+
+    @field_validator("documents", mode="after")
+    @classmethod
+    def _no_nul_in_documents(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [v.replace("\x00", "\ufffd") for v in value]
 
 
 class QuoteOut(BaseModel):

@@ -72,3 +72,9 @@ def test_abstentions_are_listed_and_feedback_is_recorded(api):  # type: ignore[n
         api.call("anonymous", "POST", "/feedback", json={"trace_id": body["trace_id"], "helpful": "có lẽ"}).status_code
         == 422
     )
+
+
+def test_a_nul_character_is_answered_and_logged_on_every_database(api):  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL in text; a question carrying one is still a valid request."""
+    r = api.call("hr", "POST", "/ask", json={"question": "Viên chức\x00 được đào tạo?", "documents": ["58/2010\x00"]})
+    assert r.status_code == 200, r.text
