@@ -207,7 +207,8 @@ def test_unreadable_document_file_is_reported_and_the_rest_indexed(built):
     admin_dir.mkdir(parents=True, exist_ok=True)
     (admin_dir / "hong.json").write_text('{"number": "1/2026/TT-X", "articles": [', encoding="utf-8")
     report = built.knowledge.build()
-    assert report.skipped[0]["document"] == "hong.json" and "Không đọc được" in report.skipped[0]["reason"]
+    skipped = report.skipped[0]
+    assert skipped["document"] == "hong.json" and "hong.json" in skipped["reason"] and "JSON hợp lệ" in skipped["reason"]
     assert report.documents == 4 and report.unchanged == 4
 
 
