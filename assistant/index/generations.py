@@ -113,15 +113,17 @@ class GenerationManager:
 
     def list(self) -> list[Manifest]:
         """Published generations with a readable manifest, oldest first (a damaged one is logged and left out)."""
-        found = []
+        found: list[tuple[str, int, Manifest]] = []
         for p in self.gens.iterdir() if self.gens.is_dir() else []:
             if p.name.startswith(".") or not (p / "manifest.json").exists():
                 continue
             try:
-                found.append(Manifest.read(p))
-            except IndexNotReady as e:
-                log.error("%s (%s)", e.message, e.detail)
-        return sorted(found, key=lambda m: m.created)
+                # `created` has whole seconds: two builds in one second are ordered by when their files were written
+                manifest = Manifest.read(p)
+                found.append((manifest.created, (p / "manifest.json").stat().st_mtime_ns, manifest))
+            except (IndexNotReady, OSError) as e:
+                log.error("%s (%s)", getattr(e, "message", str(e)), getattr(e, "detail", ""))
+        return [m for _, _, m in sorted(found, key=lambda t: (t[0], t[1]))]
 
     def previous_hashes(self) -> tuple[str | None, dict[str, str]]:
         """The serving generation and its document hashes, for a build's diff ({} if its manifest is damaged)."""
