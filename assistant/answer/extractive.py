@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.places import asker_places, local_places, local_text
 from assistant.answer.question import (
     QUALIFICATION_TERMS,
     DocRef,
@@ -204,6 +205,9 @@ class ExtractiveAnswerer:
         named, missing = named_documents(reading.doc_refs, gen.documents)
         if missing:
             return self._abstain(gen, question, hits, 0.0, "not_in_corpus", text=_missing_text(gen, missing))
+        places = local_places(question, gen.documents)
+        if places:
+            return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
         ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
@@ -218,7 +222,8 @@ class ExtractiveAnswerer:
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
             return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types))
-        unknown = names_outside_corpus(question, self.corpus_text(gen))
+        where = asker_places(question)
+        unknown = [n for n in names_outside_corpus(question, self.corpus_text(gen)) if n not in where]
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
         scope = doc_subjects(lead.unit.doc_title, lead.unit.doc_type)
