@@ -14,14 +14,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
-from assistant.answer.places import asker_places, local_places, local_text
+from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
     QUALIFICATION_TERMS,
     DocRef,
     QuestionReading,
     TitleName,
     doc_subjects,
+    laws_by_title,
     named_documents,
+    named_laws,
     read_question,
     title_name,
 )
@@ -203,6 +205,9 @@ class ExtractiveAnswerer:
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         reading = read_question(question)
         named, missing = named_documents(reading.doc_refs, gen.documents)
+        by_title, unheld_laws = laws_by_title(named_laws(question), gen.documents)
+        named |= by_title
+        missing += unheld_laws  # a law the corpus does not hold, or another year's law of a held title
         if missing:
             return self._abstain(gen, question, hits, 0.0, "not_in_corpus", text=_missing_text(gen, missing))
         places = local_places(question, gen.documents)
@@ -222,8 +227,7 @@ class ExtractiveAnswerer:
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
             return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types))
-        where = asker_places(question)
-        unknown = [n for n in names_outside_corpus(question, self.corpus_text(gen)) if n not in where]
+        unknown = names_outside_corpus(question, self.corpus_text(gen))
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
         scope = doc_subjects(lead.unit.doc_title, lead.unit.doc_type)
@@ -309,9 +313,11 @@ class ExtractiveAnswerer:
                 score = hit.score + s.passage_weight * fit + s.heading_weight * head
                 out.append(Passage(u, rank, c["number"], None, text, fit, score, hit.validity))
         out.sort(key=lambda p: -p.score)
-        return [self._narrow(gen, p, terms) for p in out]
+        kinds = expected_answer_types(question)
+        narrowed = [self._narrow(gen, p, terms, kinds) for p in out]
+        return _value_first(narrowed, kinds, s.value_gap)
 
-    def _narrow(self, gen: Generation, p: Passage, terms: list[str]) -> Passage:
+    def _narrow(self, gen: Generation, p: Passage, terms: list[str], kinds: Sequence[str] = ()) -> Passage:
         """A long clause is narrowed to its best point (the clause heading counts for each point) or trimmed."""
         if p.clause is None or len(p.text) <= self.settings.whole_clause_chars:
             return replace(p, text=_trim(p.text, set(terms)))
@@ -321,7 +327,11 @@ class ExtractiveAnswerer:
             return replace(p, text=_trim(p.text, set(terms)))
         head = _heading(p.text)
         weights = self.weights(gen)
-        best = max(points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights))
+        # a question asking for a value (an age, a duration, an amount): the points that hold one compete first
+        holding = [pt for pt in points if kinds and all(answers_type(k, [pt["text"]]) for k in kinds)]
+        best = max(
+            holding or points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights)
+        )
         if best["text"] not in p.unit.text:
             return replace(p, text=_trim(p.text, set(terms)))
         return replace(p, point=best["letter"], text=_trim(best["text"], set(terms)))
@@ -399,6 +409,19 @@ class ExtractiveAnswerer:
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
             quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
+
+
+def _value_first(passages: list[Passage], kinds: Sequence[str], gap: float) -> list[Passage]:
+    """A question asking for a value: when the best passage holds none, a passage of the same article that holds
+    it and scores within `gap` leads instead (the clause with the number, not its neighbour). Only the lead's own
+    article: a value from another article is no evidence that the corpus answers."""
+    if not kinds or not passages or all(answers_type(k, [passages[0].text]) for k in kinds):
+        return passages
+    lead = passages[0]
+    for i, p in enumerate(passages[1:], 1):
+        if p.unit.id == lead.unit.id and p.score >= lead.score - gap and all(answers_type(k, [p.text]) for k in kinds):
+            return [p, *passages[:i], *passages[i + 1 :]]
+    return passages
 
 
 def document_notes(v: DocumentValidity, documents: Mapping[str, Mapping[str, Any]], unit: IndexUnit) -> list[str]:
