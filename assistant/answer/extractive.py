@@ -213,7 +213,7 @@ class ExtractiveAnswerer:
         places = local_places(question, gen.documents)
         if places:
             return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
-        ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
+        ranked = self.rerank(gen, reading, hits, named, focus_terms(question))[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
             return self._abstain(gen, question, ranked, conf, "low_confidence")
@@ -262,10 +262,20 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------------------------------ ranking
 
-    def rerank(self, gen: Generation, reading: QuestionReading, hits: list[Hit], named: set[str]) -> list[Hit]:
-        """Articles re-scored with the professional title, grade, named document and subject of the question."""
+    def rerank(
+        self,
+        gen: Generation,
+        reading: QuestionReading,
+        hits: list[Hit],
+        named: set[str],
+        focus: Sequence[str] = (),
+    ) -> list[Hit]:
+        """Articles re-scored with the professional title, grade, named document and subject of the question,
+        and with what it asks for when the article's own title names it ("những hình thức nào" → "Hình thức tổ
+        chức bồi dưỡng"): a short article that is exactly the answer has little text for the searcher to match."""
         s = self.settings
         titles = self.titles(gen)
+        weights = self.weights(gen) if focus and s.focus_title_weight else None
         matches = [reading.title_match(titles.get(h.unit.id)) for h in hits]
         longest = max((n for n, _ in matches), default=0)
         rescored = []
@@ -279,6 +289,8 @@ class ExtractiveAnswerer:
                 score += s.grade_weight if name.grade in grades else -s.grade_weight
             if h.unit.doc_number in named:
                 score += s.named_doc_weight
+            if weights is not None:
+                score += s.focus_title_weight * coverage(focus, set(content_terms(h.unit.title)), weights)
             scope = doc_subjects(h.unit.doc_title, h.unit.doc_type)
             if reading.subjects and scope and not reading.subjects & scope:
                 score -= s.subject_weight
