@@ -20,6 +20,7 @@ from assistant.answer.question import (
     QuestionReading,
     TitleName,
     doc_subjects,
+    is_promotion_title,
     named_documents,
     read_question,
     title_name,
@@ -253,12 +254,16 @@ class ExtractiveAnswerer:
         """Articles re-scored with the professional title, grade, named document and subject of the question."""
         s = self.settings
         titles = self.titles(gen)
-        matches = [reading.title_match(titles.get(h.unit.id)) for h in hits]
+        # A promotion article names a title too, but speaks to the question only when a promotion is asked.
+        names = [
+            None if n is not None and n.promotion and not reading.asks_promotion else n
+            for n in (titles.get(h.unit.id) for h in hits)
+        ]
+        matches = [reading.title_match(name) for name in names]
         longest = max((n for n, _ in matches), default=0)
         rescored = []
-        for h, (n, grade_after) in zip(hits, matches, strict=True):
+        for h, name, (n, grade_after) in zip(hits, names, matches, strict=True):
             score = h.score
-            name = titles.get(h.unit.id)
             if longest and n:
                 score += s.title_weight * n / longest
             grades = reading.grades or ({grade_after} if grade_after else set())
@@ -269,6 +274,8 @@ class ExtractiveAnswerer:
             scope = doc_subjects(h.unit.doc_title, h.unit.doc_type)
             if reading.subjects and scope and not reading.subjects & scope:
                 score -= s.subject_weight
+            if not reading.asks_promotion and is_promotion_title(h.unit.title):
+                score -= s.promotion_weight
             rescored.append((score, h))
         rescored.sort(key=lambda x: (validity_tier(x[1].validity), -x[0]))  # text not yet in force never leads
         return [replace(h, score=round(sc, 4)) for sc, h in rescored]
