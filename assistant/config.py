@@ -75,6 +75,7 @@ class AnswerSettings(BaseModel):
     whole_article_chars: int = 450  # shorter articles are quoted whole
     whole_clause_chars: int = 600  # longer clauses are narrowed to their best point
     extra_quote_gap: float = 0.3  # a further quote (another article) must score this close to the lead
+    value_gap: float = 0.5  # a clause of the lead's article holding the value asked for may lead within this score
     partial_min_fit: float = 0.5  # below this, a lead from a partial document means the answer is in the missing part
 
 

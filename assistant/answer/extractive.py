@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
     QUALIFICATION_TERMS,
     DocRef,
@@ -21,7 +22,9 @@ from assistant.answer.question import (
     TitleName,
     doc_subjects,
     is_promotion_title,
+    laws_by_title,
     named_documents,
+    named_laws,
     read_question,
     title_name,
 )
@@ -57,6 +60,10 @@ class Quote:
     clause: str | None = None
     point: str | None = None
     notes: list[str] = field(default_factory=list)
+    # The document's validity warning when its text is not (or may not be) in force on the asked date: one
+    # short sentence naming the replacement and whether the corpus holds it. Set on the document's first
+    # quote only (it is also the first of that quote's notes); every front end shows it first, once.
+    warning: str | None = None
 
 
 @dataclass
@@ -199,8 +206,14 @@ class ExtractiveAnswerer:
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         reading = read_question(question)
         named, missing = named_documents(reading.doc_refs, gen.documents)
+        by_title, unheld_laws = laws_by_title(named_laws(question), gen.documents)
+        named |= by_title
+        missing += unheld_laws  # a law the corpus does not hold, or another year's law of a held title
         if missing:
             return self._abstain(gen, question, hits, 0.0, "not_in_corpus", text=_missing_text(gen, missing))
+        places = local_places(question, gen.documents)
+        if places:
+            return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
         ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
@@ -307,9 +320,11 @@ class ExtractiveAnswerer:
                 score = hit.score + s.passage_weight * fit + s.heading_weight * head
                 out.append(Passage(u, rank, c["number"], None, text, fit, score, hit.validity))
         out.sort(key=lambda p: -p.score)
-        return [self._narrow(gen, p, terms) for p in out]
+        kinds = expected_answer_types(question)
+        narrowed = [self._narrow(gen, p, terms, kinds) for p in out]
+        return _value_first(narrowed, kinds, s.value_gap)
 
-    def _narrow(self, gen: Generation, p: Passage, terms: list[str]) -> Passage:
+    def _narrow(self, gen: Generation, p: Passage, terms: list[str], kinds: Sequence[str] = ()) -> Passage:
         """A long clause is narrowed to its best point (the clause heading counts for each point) or trimmed."""
         if p.clause is None or len(p.text) <= self.settings.whole_clause_chars:
             return replace(p, text=_trim(p.text, set(terms)))
@@ -319,7 +334,11 @@ class ExtractiveAnswerer:
             return replace(p, text=_trim(p.text, set(terms)))
         head = _heading(p.text)
         weights = self.weights(gen)
-        best = max(points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights))
+        # a question asking for a value (an age, a duration, an amount): the points that hold one compete first
+        holding = [pt for pt in points if kinds and all(answers_type(k, [pt["text"]]) for k in kinds)]
+        best = max(
+            holding or points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights)
+        )
         if best["text"] not in p.unit.text:
             return replace(p, text=_trim(p.text, set(terms)))
         return replace(p, point=best["letter"], text=_trim(best["text"], set(terms)))
@@ -387,13 +406,29 @@ class ExtractiveAnswerer:
         for p in chosen:
             u = p.unit
             notes: list[str] = []
+            warning: str | None = None
             if u.doc_number not in seen:  # validity notes once per document
                 seen.add(u.doc_number)
-                notes = document_notes(p.validity or gen.validity.of(u.doc_number), gen.documents, u)
+                validity = p.validity or gen.validity.of(u.doc_number)
+                notes = document_notes(validity, gen.documents, u)
+                warning = validity.note if validity.warns and validity.note else None
             citation = citation_for(u.doc_name, u.article, p.clause, p.point)
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
-            quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes))
+            quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
+
+
+def _value_first(passages: list[Passage], kinds: Sequence[str], gap: float) -> list[Passage]:
+    """A question asking for a value: when the best passage holds none, a passage of the same article that holds
+    it and scores within `gap` leads instead (the clause with the number, not its neighbour). Only the lead's own
+    article: a value from another article is no evidence that the corpus answers."""
+    if not kinds or not passages or all(answers_type(k, [passages[0].text]) for k in kinds):
+        return passages
+    lead = passages[0]
+    for i, p in enumerate(passages[1:], 1):
+        if p.unit.id == lead.unit.id and p.score >= lead.score - gap and all(answers_type(k, [p.text]) for k in kinds):
+            return [p, *passages[:i], *passages[i + 1 :]]
+    return passages
 
 
 def document_notes(v: DocumentValidity, documents: Mapping[str, Mapping[str, Any]], unit: IndexUnit) -> list[str]:
@@ -467,15 +502,35 @@ def verify_quotes(quotes: Sequence[Quote], gen: Generation) -> None:
             raise QuoteNotVerbatim(f"Trích dẫn không khớp nguyên văn {q.citation}")
 
 
+def validity_warnings(quotes: Sequence[Quote]) -> list[str]:
+    """The validity warnings of the quoted documents not (or maybe not) in force: one per document, in quote order."""
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        if q.warning and q.doc_number not in seen:
+            seen.add(q.doc_number)
+            out.append(q.warning)
+    return out
+
+
+def other_notes(q: Quote) -> list[str]:
+    """A quote's notes without its validity warning (which leads the answer): amendments, a partial document."""
+    return [n for n in q.notes if n != q.warning]
+
+
 def render(quotes: Sequence[Quote], see_also: Sequence[IndexUnit] = ()) -> str:
-    """The lead quote, at most two more, each document's notes once, then "Xem thêm" citations without text."""
-    parts = []
+    """The validity warnings first (one per document not in force), then the lead quote and at most two more,
+    each document's other notes once under its first quote, then "Xem thêm" citations without text."""
+    warnings = validity_warnings(quotes)
+    parts = ["\n".join(f"Lưu ý: {w}" for w in warnings)] if warnings else []
     noted: set[str] = set()  # a document's notes are shown once, under its first quote
     for i, q in enumerate(quotes):
         lead = "Theo" if i == 0 else "Ngoài ra, theo"
         block = f"{lead} {q.citation}:\n«{q.text}»"
+        notes = other_notes(q)
         if q.notes and q.doc_number not in noted:
-            block += "\nLưu ý: " + " ".join(q.notes)
+            if notes:
+                block += "\nLưu ý: " + " ".join(notes)
             noted.add(q.doc_number)
         parts.append(block)
     if see_also:

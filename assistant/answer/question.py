@@ -227,3 +227,110 @@ def named_documents(
         }
         missing.append((ref, related))
     return held, missing
+
+
+# A law named by its title ("Luật Giáo dục", "Bộ luật Lao động", "Luật Viên chức năm 2025"): the title runs from a
+# capitalised word after "Luật" to the first punctuation or function word, at most six words.
+_LAW_TITLE = re.compile(
+    r"(?<![\w])(?P<kind>Bộ\s+luật|Luật)\s+(?P<title>[A-ZĐÀ-Ỹ][\w]*(?:,?\s+[\w]+){0,5})"
+    r"(?:\s*(?:\(|,)?\s*(?:năm\s+)?(?P<year>(?:19|20)\d\d)\b)?",
+    re.UNICODE,
+)
+_TITLE_ENDS = set(
+    "quy định năm số thì có về được mới hiện cho đối của và như là sửa đã nào gì thế để khi mà phải nêu ghi "
+    "nói trong tại theo với bao".split()
+)
+_SOURCE_BEFORE = re.compile(r"(?:^|[.?!;:,(]\s*)(?:theo|căn cứ|trong|tại)\s*$", re.I)
+_SOURCE_AFTER = re.compile(r"^[\s,]*(?:\(?(?:năm\s+)?(?:19|20)\d\d\)?\s*)?(?:có\s+)?quy\s+định", re.I)
+
+
+@dataclass(frozen=True)
+class LawRef:
+    """A law the question names by title, with the year when written."""
+
+    text: str  # as written: "Luật Giáo dục", "Luật Viên chức năm 2025"
+    title: str  # folded, up to the first comma: "luat giao duc", "luat can bo"
+    year: str | None
+    # "Theo Luật …, …", "Luật … quy định …": the question asks what that law says (not "nghỉ theo quy định của
+    # Bộ luật Lao động", which only mentions it)
+    as_source: bool
+    longer: tuple[str, ...] = ()  # folded titles running past a comma ("luat can bo cong chuc"), longest first
+
+
+def named_laws(question: str) -> list[LawRef]:
+    text = normalize_text(question)
+    refs = []
+    for m in _LAW_TITLE.finditer(text):
+        before = fold_accents(text[max(0, m.start() - 6) : m.start()])
+        if before.rstrip().endswith(("ky", "phap")):  # "kỷ luật", "pháp luật"
+            continue
+        raw = m.group("title")
+        kept: list[str] = []  # words of the title, commas kept on the word before them
+        for w in raw.split():
+            if w.rstrip(",").lower() in _TITLE_ENDS or not w.rstrip(",").isalpha():  # a year or number ends it
+                break
+            kept.append(w)
+        if not kept:
+            continue
+        kind = re.sub(r"\s+", " ", m.group("kind"))
+        cut = next((i + 1 for i, w in enumerate(kept) if w.endswith(",")), len(kept))
+        first = [w.rstrip(",") for w in kept[:cut]]
+        longer = tuple(" ".join(folded_words(f"{kind} {' '.join(kept[:n])}")) for n in range(len(kept), cut, -1))
+        title = f"{kind} {' '.join(first)}"
+        end = m.start("title") + len(" ".join(kept))
+        after = re.match(r"\s*(?:\(|,)?\s*(?:năm\s+)?((?:19|20)\d\d)\b", text[end:])
+        year = after.group(1) if after else None
+        as_source = bool(_SOURCE_BEFORE.search(text[: m.start()]) or _SOURCE_AFTER.match(text[end:]))
+        shown = f"{kind} {' '.join(kept).rstrip(',')}" + (f" năm {year}" if year else "")
+        refs.append(LawRef(shown, " ".join(folded_words(title)), year, as_source, longer))
+    return refs
+
+
+def laws_by_title(
+    refs: Iterable[LawRef], documents: Mapping[str, Mapping[str, Any]]
+) -> tuple[set[str], list[tuple[DocRef, set[str]]]]:
+    """(corpus laws the question names by title, laws it names that the corpus does not hold — with the held laws
+    they relate to). A title held under another year is that year's law: held when it only amended the held
+    text (the consolidated text has its wording), missing otherwise (a replacement, or the replaced law)."""
+    held: set[str] = set()
+    missing: list[tuple[DocRef, set[str]]] = []
+    titles = {
+        n: " ".join(folded_words(f"{meta.get('doc_type', '')} {_bare_title(str(meta.get('title', '')))}"))
+        for n, meta in documents.items()
+        if str(meta.get("doc_type", "")) in ("Luật", "Bộ luật")
+    }
+    for ref in refs:
+        same: set[str] = set()
+        for candidate in (*ref.longer, ref.title):  # "Luật Cán bộ, công chức" before "Luật Cán bộ"
+            same = {n for n, t in titles.items() if t == candidate}
+            if same:
+                break
+        if not same:
+            if ref.as_source:
+                shown = ref.text.split(",")[0] + (f" năm {ref.year}" if ref.year and "," in ref.text else "")
+                missing.append((DocRef(shown, ""), set()))
+            continue
+        if ref.year is None or any(_year(n) == ref.year for n in same):
+            held |= {n for n in same if ref.year is None or _year(n) == ref.year}
+            continue
+        amended = {
+            n
+            for n in same
+            for r in documents[n].get("relations") or []
+            if r.get("kind") == "amended_by" and _year(str(r.get("target", ""))) == ref.year
+        }
+        if amended:
+            held |= amended
+        else:
+            missing.append((DocRef(ref.text, ""), same))
+    return held, missing
+
+
+def _bare_title(title: str) -> str:
+    """'Luật Viên chức' → 'Viên chức' (some metadata titles repeat the kind)."""
+    return re.sub(r"^(?:Bộ\s+luật|Luật)\s+", "", title.strip())
+
+
+def _year(number: str) -> str | None:
+    parts = number.split("/")
+    return parts[1] if len(parts) > 1 and re.fullmatch(r"(?:19|20)\d\d", parts[1]) else None
