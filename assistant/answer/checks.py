@@ -21,8 +21,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern → what a clause must contain to answer it
     "money": (
         re.compile(
-            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán)[^?]*bao nhiêu"
-            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu",
+            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán|thưởng)[^?]*bao nhiêu"
+            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu"
+            r"|(?:thưởng|lương|kinh phí|phụ cấp|trợ cấp)\s+(?:là\s+|được\s+|mức\s+)?bao nhiêu(?!\s*(?:năm|tháng|tuần|ngày|người|lần))",
             re.I,
         ),
         re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ)|lương cơ sở|mức lương|\d+\s*%|phần trăm|hệ số", re.I),
@@ -99,6 +100,25 @@ def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
         if _fold_case(name) in corpus_text or (folded == name.lower() and folded in _folded(corpus_text)):
             continue
         out.append(name)
+    return out
+
+
+_PLACE_BEFORE = re.compile(r"(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường)\s*$", re.I)
+
+
+def places_named(question: str) -> list[str]:
+    """Localities the question asks about ('tỉnh Bình Dương', 'thành phố Cần Thơ'), not where a first-person asker
+    works. A locality's own rules (its support, bonuses, plans) are not national texts: a quote that never names the
+    place does not answer for it."""
+    text = normalize_text(question)
+    out = []
+    for name, before in _capitalised_runs(text):
+        words = [t for t in before if t.isalpha() or t == "."]
+        head = " ".join(words[-3:]).replace(" .", ".")
+        m = _PLACE_BEFORE.search(head)
+        if not m or _where_the_asker_is(before, text):
+            continue
+        out.append(f"{m.group(0).strip()} {name}")
     return out
 
 

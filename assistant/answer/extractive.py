@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus, places_named
 from assistant.answer.question import (
     QUALIFICATION_TERMS,
     DocRef,
@@ -227,6 +227,11 @@ class ExtractiveAnswerer:
         if missing_types:
             gap = _partial_text(gen, chosen[0].unit.doc_number)  # say what is missing when the lead is from one
             return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types), text=gap)
+        quoted_text = fold_accents(" ".join(q.text for q in quotes))
+        places = [p for p in places_named(question) if fold_accents(p.split(" ", 1)[-1]) not in quoted_text]
+        if places:
+            text = f"Kho văn bản hiện có chưa có quy định riêng của {', '.join(places)}."
+            return self._abstain(gen, question, ranked, conf, "local_rule", text=text)
         unknown = names_outside_corpus(question, self.corpus_text(gen))
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
