@@ -104,25 +104,6 @@ def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
     return out
 
 
-_PLACE_BEFORE = re.compile(r"(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường)\s*$", re.I)
-
-
-def places_named(question: str) -> list[str]:
-    """Localities the question asks about ('tỉnh Bình Dương', 'thành phố Cần Thơ'), not where a first-person asker
-    works. A locality's own rules (its support, bonuses, plans) are not national texts: a quote that never names the
-    place does not answer for it."""
-    text = normalize_text(question)
-    out = []
-    for name, before in _capitalised_runs(text):
-        words = [t for t in before if t.isalpha() or t == "."]
-        head = " ".join(words[-3:]).replace(" .", ".")
-        m = _PLACE_BEFORE.search(head)
-        if not m or _where_the_asker_is(before, text):
-            continue
-        out.append(f"{m.group(0).strip()} {name}")
-    return out
-
-
 _FOLDED: list[tuple[str, str]] = []  # (the last corpus text, the same without diacritics)
 
 

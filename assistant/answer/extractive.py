@@ -13,7 +13,8 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus, places_named
+from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
     QUALIFICATION_TERMS,
     DocRef,
@@ -209,6 +210,9 @@ class ExtractiveAnswerer:
         missing += unheld_laws  # a law the corpus does not hold, or another year's law of a held title
         if missing:
             return self._abstain(gen, question, hits, 0.0, "not_in_corpus", text=_missing_text(gen, missing))
+        places = local_places(question, gen.documents)
+        if places:
+            return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
         ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
@@ -227,11 +231,6 @@ class ExtractiveAnswerer:
         if missing_types:
             gap = _partial_text(gen, chosen[0].unit.doc_number)  # say what is missing when the lead is from one
             return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types), text=gap)
-        quoted_text = fold_accents(" ".join(q.text for q in quotes))
-        places = [p for p in places_named(question) if fold_accents(p.split(" ", 1)[-1]) not in quoted_text]
-        if places:
-            text = f"Kho văn bản hiện có chưa có quy định riêng của {', '.join(places)}."
-            return self._abstain(gen, question, ranked, conf, "local_rule", text=text)
         unknown = names_outside_corpus(question, self.corpus_text(gen))
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)

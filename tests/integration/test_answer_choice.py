@@ -55,6 +55,16 @@ def test_a_question_about_a_named_place_outside_the_corpus_is_refused(ask):
     assert a.abstained
 
 
+def test_a_provinces_own_policy_is_refused_even_when_the_corpus_mentions_the_place(ask):
+    a = ask("Hà Nội có chính sách hỗ trợ viên chức đi học thạc sĩ như thế nào?")
+    assert a.abstained and a.abstain_reason == "local_policy" and "Hà Nội" in a.text and not a.quotes
+
+
+def test_where_the_asker_works_does_not_refuse_a_national_question(ask):
+    a = ask("Tôi là giáo viên mầm non ở Hà Nội, hạng II phải có bằng tốt nghiệp trình độ nào?")
+    assert not a.abstained and a.quotes[0].doc_number == "01/2021/TT-BGDĐT"
+
+
 def test_a_law_named_by_a_title_the_corpus_does_not_hold_is_named_in_the_refusal(ask):
     a = ask("Theo Luật Giáo dục, giáo viên mầm non phải có bằng tốt nghiệp trình độ nào?")
     assert a.abstained and a.abstain_reason == "not_in_corpus" and "Luật Giáo dục" in a.text and not a.quotes
@@ -63,7 +73,3 @@ def test_a_law_named_by_a_title_the_corpus_does_not_hold_is_named_in_the_refusal
     c = ask("Theo Luật Viên chức, viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")
     assert not c.abstained and c.quotes[0].doc_number == "58/2010/QH12"
 
-
-def test_a_locality_no_quote_names_is_refused_with_what_is_missing(ask):
-    a = ask("Ủy ban nhân dân tỉnh Quảng Trị quy định viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")
-    assert a.abstained and "tỉnh Quảng Trị" in a.text and not a.quotes
