@@ -224,21 +224,17 @@ class ExtractiveAnswerer:
         if partial:
             return self._abstain(gen, question, ranked, conf, "partial_document", text=partial)
         chosen = self._complete(question, passages, self._choose(passages), expected_answer_types(question))
+        chosen = _for_subject(reading, chosen)
+        if not chosen:
+            return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
         quotes = self._quotes(gen, chosen)
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
-            return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types))
+            gap = _partial_text(gen, chosen[0].unit.doc_number)  # say what is missing when the lead is from one
+            return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types), text=gap)
         unknown = names_outside_corpus(question, self.corpus_text(gen))
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
-        scope = doc_subjects(lead.unit.doc_title, lead.unit.doc_type)
-        if (
-            reading.subjects
-            and scope
-            and not reading.subjects & scope
-            and not any(reading.subjects & doc_subjects(p.unit.doc_title, p.unit.doc_type) for p in chosen)
-        ):
-            return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
         verify_quotes(quotes, gen)
         quoted = {article_id(q.unit_id) for q in quotes}
         more = [h.unit for h in ranked if h.unit.id not in quoted][: self.settings.see_also]
@@ -386,17 +382,7 @@ class ExtractiveAnswerer:
             partial = [lead.unit.doc_number]
         elif not partial or (lead.unit.doc_number in partial and lead.fit >= self.settings.partial_min_fit):
             return ""
-        parts = []
-        for n in partial:
-            meta = gen.documents.get(n, {})
-            name = citation_doc_name(str(meta.get("doc_type", "")), str(meta.get("title", "")), n)
-            held = ", ".join(sorted({u.heading.split(".")[0] for u in gen.units.values() if u.doc_number == n}))
-            note = str(meta.get("completeness_note") or "").strip()
-            parts.append(
-                f"Kho chỉ có một phần của {name} ({held or 'không có điều nào'}); "
-                f"phần quy định mà câu hỏi cần chưa có trong kho." + (f" {note}" if note else "")
-            )
-        return " ".join(parts)
+        return " ".join(_partial_text(gen, n) for n in partial)
 
     # ------------------------------------------------------------------------------------------ quoting
 
@@ -416,6 +402,39 @@ class ExtractiveAnswerer:
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
             quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
+
+
+def _partial_text(gen: Generation, number: str) -> str:
+    """What the corpus holds of a partial document and that the rest is missing ('' for a whole document)."""
+    meta = gen.documents.get(number, {})
+    if meta.get("completeness") != str(Completeness.PARTIAL):
+        return ""
+    name = citation_doc_name(str(meta.get("doc_type", "")), str(meta.get("title", "")), number)
+    held = ", ".join(sorted({u.heading.split(".")[0] for u in gen.units.values() if u.doc_number == number}))
+    note = str(meta.get("completeness_note") or "").strip()
+    return (
+        f"Kho chỉ có một phần của {name} ({held or 'không có điều nào'}); "
+        f"phần quy định mà câu hỏi cần chưa có trong kho." + (f" {note}" if note else "")
+    )
+
+
+def _for_subject(reading: QuestionReading, chosen: list[Passage]) -> list[Passage]:
+    """The quotes that may answer a question about cán bộ / công chức / viên chức: a lead from a document for other
+    people gives way to a chosen quote from one for them (a viên chức rule never leads an answer about công chức),
+    and quotes for other people are dropped; [] when none is for them."""
+    if not reading.subjects or not chosen:
+        return chosen
+
+    def scope(p: Passage) -> frozenset[str]:
+        return doc_subjects(p.unit.doc_title, p.unit.doc_type)
+
+    lead_scope = scope(chosen[0])
+    if not lead_scope or reading.subjects & lead_scope:
+        return chosen
+    fitting = [p for p in chosen if reading.subjects & scope(p)]
+    if not fitting:
+        return []
+    return [p for p in chosen if not scope(p) or reading.subjects & scope(p)]
 
 
 def _value_first(passages: list[Passage], kinds: Sequence[str], gap: float) -> list[Passage]:

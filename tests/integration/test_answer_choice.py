@@ -72,3 +72,4 @@ def test_a_law_named_by_a_title_the_corpus_does_not_hold_is_named_in_the_refusal
     assert b.abstained and "Luật Viên chức năm 2025 chưa có trong kho" in b.text and "58/2010/QH12" in b.text
     c = ask("Theo Luật Viên chức, viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")
     assert not c.abstained and c.quotes[0].doc_number == "58/2010/QH12"
+
