@@ -21,8 +21,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern → what a clause must contain to answer it
     "money": (
         re.compile(
-            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán)[^?]*bao nhiêu"
-            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu",
+            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán|thưởng)[^?]*bao nhiêu"
+            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu"
+            r"|(?:thưởng|lương|kinh phí|phụ cấp|trợ cấp)\s+(?:là\s+|được\s+|mức\s+)?bao nhiêu"
+            r"(?!\s*(?:năm|tháng|tuần|ngày|người|lần))",
             re.I,
         ),
         re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ)|lương cơ sở|mức lương|\d+\s*%|phần trăm|hệ số", re.I),

@@ -52,3 +52,10 @@ def test_where_the_asker_works_is_not_whose_rule_is_asked():
     assert names_outside_corpus(asker, CORPUS) == []
     assert names_outside_corpus("Tỉnh Nghệ An hỗ trợ tôi bao nhiêu tiền?", CORPUS) == ["Nghệ An"]
     assert names_outside_corpus("Kế hoạch năm 2026 của tỉnh Đồng Nai mở bao nhiêu lớp?", CORPUS) == ["Đồng Nai"]
+
+
+def test_amounts_asked_in_other_words():
+    assert expected_answer_types("Mức thưởng cho viên chức đạt thủ khoa là bao nhiêu?") == ["money"]
+    assert expected_answer_types("Viên chức hưởng lương bao nhiêu?") == ["money"]
+    assert expected_answer_types("Phụ cấp bao nhiêu phần trăm?") == ["money"]
+    assert expected_answer_types("Lương bao nhiêu năm thì được nâng bậc?") == ["duration"]

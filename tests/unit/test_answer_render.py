@@ -85,3 +85,23 @@ def test_a_clause_of_the_lead_article_holding_the_value_asked_for_leads():
     assert _value_first([lead, other, age], ["age"], 0.2)[0] is lead  # too far below
     assert _value_first([lead, other], ["age"], 0.5)[0] is lead  # another article's value is no evidence
     assert _value_first([lead, age], [], 0.5)[0] is lead  # no value asked
+
+
+def _doc_passage(doc_title: str, article: str, score: float):  # type: ignore[no-untyped-def]
+    p = _passage(f"x:{article}", "1", f"Điều {article}", score)
+    p.unit.doc_title = doc_title
+    return p
+
+
+def test_a_rule_for_other_people_never_leads_an_answer_about_cong_chuc():
+    from assistant.answer.extractive import _for_subject
+    from assistant.answer.question import read_question
+
+    vien_chuc = _doc_passage("Luật Viên chức", "56", 3.0)
+    cong_chuc = _doc_passage("Luật Cán bộ, công chức", "36", 2.9)
+    neutral = _doc_passage("Quy chế bồi dưỡng của trung tâm chính trị", "13", 2.8)
+    reading = read_question("Công chức bị kỷ luật khiển trách thì bao lâu mới được cử đi học?")
+    assert _for_subject(reading, [vien_chuc, cong_chuc, neutral]) == [cong_chuc, neutral]
+    assert _for_subject(reading, [vien_chuc, neutral]) == []  # nothing for công chức: refuse
+    assert _for_subject(reading, [neutral, vien_chuc]) == [neutral, vien_chuc]  # a lead for anyone stays
+    assert _for_subject(read_question("Bao lâu mới được cử đi học?"), [vien_chuc]) == [vien_chuc]
