@@ -28,6 +28,7 @@ from assistant.answer.question import (
     read_question,
     title_name,
 )
+from assistant.answer.titles import title_outside_corpus, title_text
 from assistant.config import AnswerSettings
 from assistant.domain import Completeness, article_id, citation_doc_name, citation_for
 from assistant.index.reader import Generation
@@ -219,6 +220,9 @@ class ExtractiveAnswerer:
         places = local_places(question, gen.documents)
         if places:
             return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
+        title = title_outside_corpus(question, self.titles(gen).values())
+        if title:
+            return self._abstain(gen, question, hits, 0.0, "title_not_in_corpus", text=title_text(title))
         ranked = self.rerank(gen, reading, hits, named, focus_terms(question))[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:

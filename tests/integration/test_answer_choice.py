@@ -98,3 +98,10 @@ def test_a_short_article_whose_title_names_what_is_asked_leads(settings):
     reranked = answerer.rerank(gen, read_question(question), hits, set(), focus_terms(question))
     assert (reranked[0].unit.doc_number, reranked[0].unit.article) == ("171/2025/NĐ-CP", "25")
     assert answerer.rerank(gen, read_question(question), hits, set())[0].unit.article != "25"  # without the focus
+
+
+def test_a_rank_the_corpus_does_not_define_is_refused_not_answered_with_another_title(ask):
+    a = ask("Chuyên viên chính phải có chứng chỉ gì?")
+    assert a.abstained and a.abstain_reason == "title_not_in_corpus" and "«Chuyên viên chính»" in a.text
+    b = ask("Giáo viên mầm non hạng II phải có chứng chỉ gì?")
+    assert not b.abstained and b.quotes[0].doc_number == "01/2021/TT-BGDĐT"
