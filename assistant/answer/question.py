@@ -17,7 +17,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _ROMAN = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
 _GRADE = re.compile(r"hang\s*(iv|iii|ii|i|[1-4])\b")
 _TARGET_GRADE = re.compile(r"(?:len|thang hang(?: len)?|xet len|thi len)\s+hang\s*(iv|iii|ii|i|[1-4])\b")
-_CODE = re.compile(r"\s*[-–(]?\s*ma so\b.*$")
+_CODE = re.compile(r"\s*[-–(,]?\s*\bma so.*$")  # "- Mã số: V.08.02.05", ", mã sốV.07.08.21"
+_PROMOTION_WORDS = re.compile(r"\b(?:thang hang|len hang)\b")
+# The procedure words before the title's name in a promotion article's title.
+_PROMOTION = re.compile(r"^.*?\bthang hang\b(?:\s+(?:chuc danh nghe nghiep|doi voi(?: chuc danh nghe nghiep)?))*")
 # "chính" / "cao cấp" after a title name are grades, but not in "tài chính", "chính trị", "cao cấp lý luận".
 _NOT_GRADE_AFTER = ("tri", "sach", "phu", "quyen", "thuc", "xac", "ly")
 
@@ -77,23 +80,40 @@ class TitleName:
 
     words: tuple[str, ...]  # folded name without the grade: ("bac", "si", "y", "hoc", "du", "phong")
     grade: str | None  # "I" … "IV", or None when the title does not say
+    promotion: bool = False  # the article sets the conditions of a promotion (thăng hạng) to that grade
 
 
 def title_name(article_title: str) -> TitleName | None:
-    """The title's name and grade, for articles that define a professional title (they carry 'Mã số' or 'hạng')."""
+    """The title's name and grade, for articles that define a professional title (they carry 'Mã số' or 'hạng').
+
+    A promotion article ("Tiêu chuẩn, điều kiện xét thăng hạng đối với chức danh nghề nghiệp Viên chức lý lịch
+    tư pháp hạng II lên hạng I", "Thi thăng hạng … từ hạng III lên hạng II") is about the grade it leads *to*,
+    and its name is what follows the procedure words; two target grades ("lên hạng II và lên hạng I") say none.
+    """
     t = fold_accents(normalize_text(article_title)).strip()
     if "ma so" not in t and not _GRADE.search(t):
         return None
     t = _CODE.sub("", t)
+    targets = {_ROMAN[g] for g in _TARGET_GRADE.findall(t)}
     m = _GRADE.search(t)
-    grade = _ROMAN[m.group(1)] if m else None
+    grade = (targets.pop() if len(targets) == 1 else None) if targets else (_ROMAN[m.group(1)] if m else None)
+    promotion = _PROMOTION.search(t)
+    if promotion:
+        t = re.sub(r"\b(?:tu|len)\s+(?=hang\b)", " ", t[promotion.end() :])
     t = re.sub(r"\(?\s*hang\s*(iv|iii|ii|i|[1-4])\b\s*\)?", " ", t)
     words = _WORD.findall(t)
+    while promotion and words[:1] in (["va"], ["doi"], ["voi"]):
+        words = words[1:]
     if words[-1:] == ["chinh"]:
         grade, words = grade or "II", words[:-1]
     elif words[-2:] == ["cao", "cap"]:
         grade, words = grade or "I", words[:-2]
-    return TitleName(tuple(words), grade) if words else None
+    return TitleName(tuple(words), grade, promotion is not None) if words else None
+
+
+def is_promotion_title(article_title: str) -> bool:
+    """An article about promotion to a higher grade ("Tiêu chuẩn, điều kiện xét thăng hạng …", "Thi thăng hạng …")."""
+    return bool(_PROMOTION_WORDS.search(fold_accents(normalize_text(article_title))))
 
 
 def doc_subjects(doc_title: str, doc_type: str = "") -> frozenset[str]:
@@ -131,6 +151,7 @@ class QuestionReading:
     subjects: frozenset[str] = frozenset()
     doc_refs: list[DocRef] = field(default_factory=list)
     asks_qualification: bool = False
+    asks_promotion: bool = False  # "thăng hạng", "lên hạng II": the conditions of a promotion are asked
 
     def title_match(self, name: TitleName | None) -> tuple[int, str | None]:
         """(number of name words found in the question, grade written right after the name) — (0, None) if absent."""
@@ -165,7 +186,7 @@ def read_question(question: str) -> QuestionReading:
         else:
             refs.append(DocRef(m.group(0), m.group("pnum"), None, f"{m.group('pkind')}/{m.group('porg')}"))
     asks = any(re.search(rf"\b{c}\b", folded) for c in QUALIFICATION_CUES)
-    return QuestionReading(words, grades, subjects, refs, asks)
+    return QuestionReading(words, grades, subjects, refs, asks, bool(_PROMOTION_WORDS.search(folded)))
 
 
 def named_documents(
