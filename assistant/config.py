@@ -67,6 +67,7 @@ class AnswerSettings(BaseModel):
     grade_weight: float = 1.0  # the grade (hạng I–IV, "chính", "cao cấp") agrees / disagrees
     named_doc_weight: float = 1.0  # the question names the document (or a document amending it)
     subject_weight: float = 0.7  # the document is for other people (công chức vs viên chức)
+    focus_title_weight: float = 0.8  # the article's own title names what is asked for ("hình thức", "điều kiện")
     promotion_weight: float = 0.7  # a promotion (thăng hạng) article when no promotion is asked (as subject_weight)
     passage_articles: int = 4  # best articles whose clauses compete for the lead
     article_gap: float = 1.5  # … while within this score of the best article

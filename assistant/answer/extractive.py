@@ -98,6 +98,11 @@ class TermWeights:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
 
+# "Trong những trường hợp nào", "theo cách nào": question words that ask for conditions or a manner without naming
+# a topic; an article titled "Trường hợp đặc biệt …" is not thereby the answer.
+_GENERIC_FOCUS = frozenset({"truong", "hop", "truong_hop", "cach", "nhung", "cac"})
+
+
 def focus_terms(question: str) -> list[str]:
     """The words just before the question word ("cần *chứng chỉ* gì", "*hình thức* nào"): what is asked for."""
     words = _WORD.findall(fold_accents(normalize_text(question)))
@@ -214,7 +219,7 @@ class ExtractiveAnswerer:
         places = local_places(question, gen.documents)
         if places:
             return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
-        ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
+        ranked = self.rerank(gen, reading, hits, named, focus_terms(question))[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
             return self._abstain(gen, question, ranked, conf, "low_confidence")
@@ -259,10 +264,21 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------------------------------ ranking
 
-    def rerank(self, gen: Generation, reading: QuestionReading, hits: list[Hit], named: set[str]) -> list[Hit]:
-        """Articles re-scored with the professional title, grade, named document and subject of the question."""
+    def rerank(
+        self,
+        gen: Generation,
+        reading: QuestionReading,
+        hits: list[Hit],
+        named: set[str],
+        focus: Sequence[str] = (),
+    ) -> list[Hit]:
+        """Articles re-scored with the professional title, grade, named document and subject of the question,
+        and with what it asks for when the article's own title names it ("những hình thức nào" → "Hình thức tổ
+        chức bồi dưỡng"): a short article that is exactly the answer has little text for the searcher to match."""
         s = self.settings
         titles = self.titles(gen)
+        topical = [t for t in focus if t not in _GENERIC_FOCUS]
+        weights = self.weights(gen) if topical and s.focus_title_weight else None
         # A promotion article names a title too, but speaks to the question only when a promotion is asked.
         names = [
             None if n is not None and n.promotion and not reading.asks_promotion else n
@@ -280,6 +296,8 @@ class ExtractiveAnswerer:
                 score += s.grade_weight if name.grade in grades else -s.grade_weight
             if h.unit.doc_number in named:
                 score += s.named_doc_weight
+            if weights is not None and topical:
+                score += s.focus_title_weight * coverage(topical, set(content_terms(h.unit.title)), weights)
             scope = doc_subjects(h.unit.doc_title, h.unit.doc_type)
             if reading.subjects and scope and not reading.subjects & scope:
                 score -= s.subject_weight
