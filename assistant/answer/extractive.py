@@ -226,7 +226,7 @@ class ExtractiveAnswerer:
             return self._abstain(gen, question, ranked, conf, "low_confidence")
         passages = self.passages(gen, question, reading, ranked)
         lead = passages[0]
-        partial = self._partial_gap(gen, named, lead)
+        partial = self._partial_gap(gen, named, lead, question, reading)
         if partial:
             return self._abstain(gen, question, ranked, conf, "partial_document", text=partial)
         chosen = self._complete(question, passages, self._choose(passages), expected_answer_types(question))
@@ -396,17 +396,32 @@ class ExtractiveAnswerer:
                 chosen = chosen[: self.settings.max_quotes - 1] + [extra]
         return chosen
 
-    def _partial_gap(self, gen: Generation, named: set[str], lead: Passage) -> str:
-        """When the answer would lie in the missing part of a partial document, what is missing (else '')."""
+    def _partial_gap(
+        self, gen: Generation, named: set[str], lead: Passage, question: str, reading: QuestionReading
+    ) -> str:
+        """When the answer would lie in the missing part of a partial document, what is missing (else '').
+
+        What the held text must cover is what the question asks beyond the document itself: the held articles of
+        a partial document (its scope, its purpose) repeat the document's title, and the number the question
+        names it by is not asked either, so both are left out of the measure."""
         partial = [
             n for n in sorted(named) if gen.documents.get(n, {}).get("completeness") == str(Completeness.PARTIAL)
         ]
         lead_doc = gen.documents.get(lead.unit.doc_number, {})
-        if lead_doc.get("completeness") == str(Completeness.PARTIAL) and lead.fit < self.settings.partial_min_fit:
+        is_partial = lead_doc.get("completeness") == str(Completeness.PARTIAL)
+        fit = self._beyond_title_fit(gen, question, reading, lead) if is_partial else lead.fit
+        if is_partial and fit < self.settings.partial_min_fit:
             partial = [lead.unit.doc_number]
-        elif not partial or (lead.unit.doc_number in partial and lead.fit >= self.settings.partial_min_fit):
+        elif not partial or (lead.unit.doc_number in partial and fit >= self.settings.partial_min_fit):
             return ""
         return " ".join(_partial_text(gen, n) for n in partial)
+
+    def _beyond_title_fit(self, gen: Generation, question: str, reading: QuestionReading, lead: Passage) -> float:
+        """How much of what the question asks, less its document reference and the words of the lead document's
+        own title, the lead passage covers."""
+        title = set(content_terms(f"{lead.unit.doc_type} {lead.unit.doc_title}"))
+        asked = [t for t in content_terms(_without_refs(question, reading)) if t not in title]
+        return coverage(asked, set(content_terms(f"{lead.unit.title}\n{lead.text}")), self.weights(gen))
 
     # ------------------------------------------------------------------------------------------ quoting
 
@@ -426,6 +441,23 @@ class ExtractiveAnswerer:
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
             quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
+
+
+_REF_KIND = re.compile(
+    r"\b(?:theo\s+)?(?:quy định|nghị định|quyết định|thông tư(?: liên tịch)?|nghị quyết|chỉ thị|kết luận|luật)"
+    r"(?:\s+số)?\s*$",
+    re.I,
+)
+
+
+def _without_refs(question: str, reading: QuestionReading) -> str:
+    """The question without the document numbers it names and the kind word before each ('Theo Quy định …')."""
+    text = normalize_text(question)
+    for ref in reading.doc_refs:
+        at = text.find(ref.text)
+        if at >= 0:
+            text = _REF_KIND.sub("", text[:at]) + " " + text[at + len(ref.text) :]
+    return text
 
 
 def _partial_text(gen: Generation, number: str) -> str:
