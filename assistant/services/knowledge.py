@@ -167,7 +167,8 @@ class KnowledgeService:
             follower.join(5)
 
     def _load(self, gen_id: str) -> Generation:
-        gen = Generation.load(self.generations.local_path(gen_id), self.generations.vectors)
+        # the units of the generation served now are reused where unchanged: a switch loads only what changed
+        gen = Generation.load(self.generations.local_path(gen_id), self.generations.vectors, reuse=self._loaded)
         try:
             gen.verify()
             self.answerer.prepare(gen)
@@ -237,7 +238,7 @@ class KnowledgeService:
     def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
         """Build a new generation from the current documents and switch to it atomically."""
         self.seed_vectors()
-        builder = IndexBuilder(self.generations, self.embedder)
+        builder = IndexBuilder(self.generations, self.embedder, tables=self.answerer.term_tables)
         kwargs = {"progress": progress} if progress else {}
         documents, unreadable = self.documents.scan()
         report = builder.build(documents, dense=dense and self.embedder is not None, **kwargs)
