@@ -58,6 +58,10 @@ class Quote:
     clause: str | None = None
     point: str | None = None
     notes: list[str] = field(default_factory=list)
+    # The document's validity warning when its text is not (or may not be) in force on the asked date: one
+    # short sentence naming the replacement and whether the corpus holds it. Set on the document's first
+    # quote only (it is also the first of that quote's notes); every front end shows it first, once.
+    warning: str | None = None
 
 
 @dataclass
@@ -398,12 +402,15 @@ class ExtractiveAnswerer:
         for p in chosen:
             u = p.unit
             notes: list[str] = []
+            warning: str | None = None
             if u.doc_number not in seen:  # validity notes once per document
                 seen.add(u.doc_number)
-                notes = document_notes(p.validity or gen.validity.of(u.doc_number), gen.documents, u)
+                validity = p.validity or gen.validity.of(u.doc_number)
+                notes = document_notes(validity, gen.documents, u)
+                warning = validity.note if validity.warns and validity.note else None
             citation = citation_for(u.doc_name, u.article, p.clause, p.point)
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
-            quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes))
+            quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
 
 
@@ -478,15 +485,35 @@ def verify_quotes(quotes: Sequence[Quote], gen: Generation) -> None:
             raise QuoteNotVerbatim(f"Trích dẫn không khớp nguyên văn {q.citation}")
 
 
+def validity_warnings(quotes: Sequence[Quote]) -> list[str]:
+    """The validity warnings of the quoted documents not (or maybe not) in force: one per document, in quote order."""
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        if q.warning and q.doc_number not in seen:
+            seen.add(q.doc_number)
+            out.append(q.warning)
+    return out
+
+
+def other_notes(q: Quote) -> list[str]:
+    """A quote's notes without its validity warning (which leads the answer): amendments, a partial document."""
+    return [n for n in q.notes if n != q.warning]
+
+
 def render(quotes: Sequence[Quote], see_also: Sequence[IndexUnit] = ()) -> str:
-    """The lead quote, at most two more, each document's notes once, then "Xem thêm" citations without text."""
-    parts = []
+    """The validity warnings first (one per document not in force), then the lead quote and at most two more,
+    each document's other notes once under its first quote, then "Xem thêm" citations without text."""
+    warnings = validity_warnings(quotes)
+    parts = ["\n".join(f"Lưu ý: {w}" for w in warnings)] if warnings else []
     noted: set[str] = set()  # a document's notes are shown once, under its first quote
     for i, q in enumerate(quotes):
         lead = "Theo" if i == 0 else "Ngoài ra, theo"
         block = f"{lead} {q.citation}:\n«{q.text}»"
+        notes = other_notes(q)
         if q.notes and q.doc_number not in noted:
-            block += "\nLưu ý: " + " ".join(q.notes)
+            if notes:
+                block += "\nLưu ý: " + " ".join(notes)
             noted.add(q.doc_number)
         parts.append(block)
     if see_also:

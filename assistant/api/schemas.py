@@ -175,6 +175,13 @@ class QuoteOut(BaseModel):
     point: str | None = None
     notes: list[str] = Field(default_factory=list, description="Ghi chú hiệu lực (hết hiệu lực, được sửa đổi …)")
     badge: str | None = Field(None, description="Nhãn hiệu lực của văn bản tại ngày hỏi", examples=["Còn hiệu lực"])
+    warning: str | None = Field(
+        None,
+        description=(
+            "Cảnh báo hiệu lực (văn bản hết hiệu lực hoặc chưa rõ hiệu lực tại ngày hỏi), chỉ ở trích dẫn đầu tiên "
+            "của mỗi văn bản; cũng là ghi chú đầu tiên trong notes. Giao diện hiển thị cảnh báo trước câu trả lời."
+        ),
+    )
 
 
 class ValidityOut(BaseModel):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from pathlib import PurePath
 from typing import Any, Protocol
 
@@ -726,6 +727,25 @@ def _assign(obj: Any, values: dict[str, Any], counts: UpsertCounts, is_new: bool
         counts.unchanged += 1
 
 
+def _upsert(
+    session: Session,
+    existing: dict[Any, Any],
+    key: Any,
+    make: Callable[[], Any],
+    values: dict[str, Any],
+    counts: UpsertCounts,
+) -> Any:
+    """The row of `key` (created by `make` and added when the database and the file so far have none) with
+    `values` assigned and counted as created, updated or unchanged."""
+    obj = existing.get(key)
+    is_new = obj is None
+    if obj is None:
+        obj = existing[key] = make()
+        session.add(obj)
+    _assign(obj, values, counts, is_new)
+    return obj
+
+
 def _duplicates(
     records: list[tuple[int, dict[str, Any]]], key: Callable[[dict[str, Any]], Any], label: str
 ) -> list[RowError]:
@@ -819,19 +839,17 @@ def _write_cadres(session: Session, records: list[tuple[int, dict[str, Any]]], c
         return errors
     existing = _by_code(session, Cadre, [r["code"] for _, r in records])
     for _, r in records:
-        cadre = existing.get(r["code"])
-        is_new = cadre is None
-        if cadre is None:
-            cadre = Cadre(code=r["code"])
-            session.add(cadre)
         values = {k: v for k, v in r.items() if k not in {"code", "unit_code", "title_change"}}
         values["kind"] = CadreKind(values["kind"])
         if values.get("succession_pool"):
             values["succession_pool"] = SuccessionPool(values["succession_pool"])
         values["unit_id"] = units[r["unit_code"]].id
-        before = (cadre.title_code, cadre.title_name, cadre.title_rank, cadre.title_appointed_on)
-        _assign(cadre, values, counts, is_new)
-        _record_title_change(session, cadre, before, r.get("title_change"), is_new)
+        known = existing.get(r["code"])
+        before = (
+            (known.title_code, known.title_name, known.title_rank, known.title_appointed_on) if known else (None,) * 4
+        )
+        cadre = _upsert(session, existing, r["code"], partial(Cadre, code=r["code"]), values, counts)
+        _record_title_change(session, cadre, before, r.get("title_change"), known is None)
     return []
 
 
@@ -897,18 +915,20 @@ def _write_title_history(
     }
     for _, r in records:
         key = (cadres[r["cadre_code"]].id, r["title_code"], r["since"])
-        item = existing.get(key)
-        is_new = item is None
-        if item is None:
-            item = existing[key] = TitleHistory(cadre_id=key[0], title_code=key[1], since=key[2])
-            session.add(item)
         values = {
             "title_name": r.get("title_name"),
             "title_rank": r.get("title_rank"),
             "change": TitleChangeKind(r["change"]),
             "note": r.get("note"),
         }
-        _assign(item, values, counts, is_new)
+        _upsert(
+            session,
+            existing,
+            key,
+            partial(TitleHistory, cadre_id=key[0], title_code=key[1], since=key[2]),
+            values,
+            counts,
+        )
     return []
 
 
@@ -923,16 +943,11 @@ def _write_courses(session: Session, records: list[tuple[int, dict[str, Any]]], 
         return errors
     existing = _by_code(session, Course, [r["code"] for _, r in records])
     for _, r in records:
-        course = existing.get(r["code"])
-        is_new = course is None
-        if course is None:
-            course = Course(code=r["code"])
-            session.add(course)
         values = {k: v for k, v in r.items() if k != "code"}
         values["course_type"] = CourseType(values["course_type"])
         if values.get("format"):
             values["format"] = CourseFormat(values["format"])
-        _assign(course, values, counts, is_new)
+        _upsert(session, existing, r["code"], partial(Course, code=r["code"]), values, counts)
     return []
 
 
@@ -959,14 +974,9 @@ def _write_enrollments(
     }
     for _, r in records:
         key = (cadres[r["cadre_code"]].id, courses[r["course_code"]].id)
-        enrollment = existing.get(key)
-        is_new = enrollment is None
-        if enrollment is None:
-            enrollment = Enrollment(cadre_id=key[0], course_id=key[1])
-            session.add(enrollment)
         values = {k: v for k, v in r.items() if k not in {"cadre_code", "course_code"}}
         values["status"] = EnrollmentStatus(values["status"])
-        _assign(enrollment, values, counts, is_new)
+        _upsert(session, existing, key, partial(Enrollment, cadre_id=key[0], course_id=key[1]), values, counts)
     return []
 
 
@@ -989,13 +999,15 @@ def _write_certificates(
     }
     for _, r in records:
         key = (cadres[r["cadre_code"]].id, r["cert_type"], r.get("number") or "")
-        cert = existing.get(key)
-        is_new = cert is None
-        if cert is None:
-            cert = existing[key] = Certificate(cadre_id=key[0], cert_type=key[1], number=key[2])
-            session.add(cert)
         values = {k: v for k, v in r.items() if k not in {"cadre_code", "cert_type", "number"}}
-        _assign(cert, values, counts, is_new)
+        _upsert(
+            session,
+            existing,
+            key,
+            partial(Certificate, cadre_id=key[0], cert_type=key[1], number=key[2]),
+            values,
+            counts,
+        )
     return []
 
 
@@ -1029,18 +1041,14 @@ def _write_commitments(
     for _, r in records:
         course_id = courses[r["course_code"]].id if r.get("course_code") else None
         key = (cadres[r["cadre_code"]].id, course_id, r["start_date"])
-        item = existing.get(key)
-        is_new = item is None
-        if item is None:
-            item = existing[key] = StudyCommitment(cadre_id=key[0], course_id=course_id, start_date=key[2])
-            session.add(item)
         cost = r.get("cost")
         values = {
             "service_years": r["service_years"],
             "cost": Decimal(cost) if cost is not None else None,
             "note": r.get("note"),
         }
-        _assign(item, values, counts, is_new)
+        make = partial(StudyCommitment, cadre_id=key[0], course_id=course_id, start_date=key[2])
+        _upsert(session, existing, key, make, values, counts)
     return []
 
 

@@ -60,6 +60,7 @@ class Quote:
     doc_number: str = ""
     notes: tuple[str, ...] = ()
     badge: str = ""  # the document's validity badge on the asked date ("Hết hiệu lực" …), as the API gives it
+    warning: str = ""  # the document's validity warning (not / maybe not in force), on its first quote only
 
     @property
     def article_id(self) -> str:
@@ -69,7 +70,15 @@ class Quote:
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> Quote:
         notes = tuple(str(n) for n in d.get("notes") or ())
-        return cls(d["unit_id"], d["citation"], d["text"], d.get("doc_number", ""), notes, str(d.get("badge") or ""))
+        return cls(
+            d["unit_id"],
+            d["citation"],
+            d["text"],
+            d.get("doc_number", ""),
+            notes,
+            str(d.get("badge") or ""),
+            str(d.get("warning") or ""),
+        )
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,28 @@ def vn_date(iso: str | None) -> str:
 # ----------------------------------------------------------------------------------------------- content
 
 
-def quote_block(q: Quote, lead: str = "Theo", *, notes: bool = True) -> str:
-    """One quote; `notes=False` for a further quote of a document whose notes were already shown."""
+def quote_block(q: Quote, lead: str = "Theo", *, notes: bool = True, warning: bool = True) -> str:
+    """One quote; `notes=False` for a further quote of a document whose notes were already shown, `warning=False`
+    when the document's validity warning already leads the answer (the other notes stay under the quote)."""
     badge = f" [{escape(q.badge)}]" if q.badge else ""
     block = f"{lead} <b>{escape(q.citation)}</b>{badge}:\n{OPEN_QUOTE}{escape(q.text)}{CLOSE_QUOTE}"
-    if q.notes and notes:
-        block += f"\n<i>⚠️ Lưu ý: {escape(' '.join(q.notes))}</i>"
+    shown = [n for n in q.notes if warning or n != q.warning] if notes else []
+    if shown:
+        block += f"\n<i>⚠️ Lưu ý: {escape(' '.join(shown))}</i>"
     return block
+
+
+def warnings_block(quotes: Sequence[Quote]) -> str | None:
+    """The validity warnings of the quoted documents not (or maybe not) in force, one per document: the answer's
+    first block, before any quote."""
+    seen: set[str] = set()
+    lines = []
+    for q in quotes:
+        key = q.doc_number or q.unit_id
+        if q.warning and key not in seen:
+            seen.add(key)
+            lines.append(f"⚠️ <b>{escape(q.warning)}</b>")
+    return "\n".join(lines) if lines else None
 
 
 def status_line(s: Mapping[str, Any]) -> str:
@@ -76,8 +91,12 @@ def answer_blocks(answer: Answer, *, link_hint: bool = False) -> list[str]:
         blocks = [escape(answer.text)]
     else:
         firsts = {q.doc_number or q.unit_id: i for i, q in reversed(list(enumerate(answer.quotes)))}
-        blocks = [
-            quote_block(q, "Theo" if i == 0 else "Ngoài ra, theo", notes=firsts[q.doc_number or q.unit_id] == i)
+        warnings = warnings_block(answer.quotes)
+        blocks = [warnings] if warnings else []
+        blocks += [
+            quote_block(
+                q, "Theo" if i == 0 else "Ngoài ra, theo", notes=firsts[q.doc_number or q.unit_id] == i, warning=False
+            )
             for i, q in enumerate(answer.quotes)
         ]
     if answer.linked and answer.personal:

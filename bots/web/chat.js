@@ -117,6 +117,11 @@ async function renderAnswer(reply, answer) {
     reply.classList.add("abstained");
     reply.append(h("p", {}, answer.answer));
   } else {
+    const warnings = validityWarnings(answer.quotes);
+    if (warnings.length) {
+      // text not (or maybe not) in force: its one warning per document comes before any quote
+      reply.append(h("div.validity-warnings", { role: "note" }, warnings.map((w) => h("p", {}, w))));
+    }
     reply.append(h("p.lead", {}, answer.quotes.length > 1 ? "Các quy định liên quan:" : "Quy định liên quan:"));
     for (const quote of answer.quotes) {
       await sleep(REVEAL_MS);
@@ -128,7 +133,22 @@ async function renderAnswer(reply, answer) {
   reply.append(feedbackBar(answer.trace_id));
 }
 
+/** The validity warnings of the quoted documents, one per document, in quote order (the API sets `warning` on a
+ * document's first quote only). */
+function validityWarnings(quotes) {
+  const seen = new Set();
+  const out = [];
+  for (const q of quotes) {
+    if (q.warning && !seen.has(q.doc_number)) {
+      seen.add(q.doc_number);
+      out.push(q.warning);
+    }
+  }
+  return out;
+}
+
 function quoteBlock(quote) {
+  const notes = (quote.notes || []).filter((n) => n !== quote.warning); // the warning already leads the answer
   const badges = h("span.badges", {});
   documentDetail(quote.doc_number)
     .then((doc) => badges.append(...validityBadges(doc)))
@@ -138,7 +158,7 @@ function quoteBlock(quote) {
     { dataset: { unit: quote.unit_id } },
     h("header", {}, h("h3.citation", {}, quote.citation), badges),
     h("blockquote", {}, quote.text),
-    quote.notes.length ? h("ul.notes", {}, quote.notes.map((n) => h("li", {}, n))) : null,
+    notes.length ? h("ul.notes", {}, notes.map((n) => h("li", {}, n))) : null,
     h("button.link", { type: "button", onclick: () => openCitation(quote) }, "Xem trong văn bản"),
   );
 }

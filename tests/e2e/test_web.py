@@ -51,9 +51,16 @@ def test_hr_asks_sees_quotes_opens_a_citation_and_gives_feedback(page: Any, site
     first = reply.locator(".quote").first
     expect(first.locator(".citation")).to_contain_text("Điều 33 Luật Viên chức số 58/2010/QH12")
     expect(first.locator("blockquote")).to_contain_text("Hình thức đào tạo, bồi dưỡng viên chức gồm")
-    # on today's date (2026-12-01) Luật Viên chức 58/2010/QH12 is no longer in force: one badge, one note
+    # on today's date (2026-12-01) Luật Viên chức 58/2010/QH12 is no longer in force: one badge, and one warning
+    # that leads the answer, before any quote, and is not repeated under the quote
     expect(first.locator(".badges")).to_contain_text("Hết hiệu lực")
-    expect(first.locator(".notes")).to_contain_text("được thay thế bởi Luật số 129/2025/QH15 (chưa có trong kho)")
+    warning = reply.locator(".validity-warnings")
+    expect(warning).to_have_count(1)
+    expect(warning).to_contain_text("được thay thế bởi Luật số 129/2025/QH15 (chưa có trong kho)")
+    assert warning.evaluate(
+        "(w, q) => !!(w.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING)", first.element_handle()
+    )
+    assert reply.inner_text().count("được thay thế bởi Luật số 129/2025/QH15") == 1
 
     first.get_by_role("button", name="Xem trong văn bản").click()
     panel = page.locator("#panel-citation")

@@ -32,6 +32,11 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
     assert quotes, after.answer.text
     assert any("đã hết hiệu lực từ ngày 01/7/2026" in n for n in quotes[0].notes)
     assert after.answer.text.count("đã hết hiệu lực từ ngày 01/7/2026") == 1  # once, however many quotes
+    # the warning leads the answer, before the lead quote; it is the first quote's `warning` (and first note)
+    assert quotes[0].warning == quotes[0].notes[0] and "129/2025/QH15 (chưa có trong kho)" in quotes[0].warning
+    assert after.answer.text.startswith(f"Lưu ý: {quotes[0].warning}")
+    assert after.answer.text.index(quotes[0].warning) < after.answer.text.index("Theo ")
+    assert all(q.warning is None for q in after.answer.quotes[1:] if q.doc_number == "58/2010/QH12")
     data = answer_to_dict(after)
     assert data["as_of"] == "2026-07-01"
     law = next(v for v in data["validity"] if v["doc_number"] == "58/2010/QH12")
@@ -42,6 +47,7 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
     assert law_sources and {(x["status"], x["badge"]) for x in law_sources} == {("het_hieu_luc", "Hết hiệu lực")}
     before = answer_to_dict(built.knowledge.ask(FORMS, as_of=date(2026, 6, 30)))
     assert next(v for v in before["validity"] if v["doc_number"] == "58/2010/QH12")["badge"] == "Còn hiệu lực"
+    assert before["answer"].startswith("Theo ") and not any(q["warning"] for q in before["quotes"])
     assert "SOURCES.md" not in json.dumps(data, ensure_ascii=False)  # provenance never reaches an answer
 
 

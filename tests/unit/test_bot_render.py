@@ -166,3 +166,49 @@ def test_token_bucket_limits_each_user_separately() -> None:
     assert limiter.acquire(2) == 0  # someone else is not affected
     now[0] = 20.0
     assert limiter.acquire(1) == 0 and limiter.acquire(1) > 0
+
+
+def test_the_validity_warning_leads_the_answer_once_per_document_and_other_notes_stay_under_the_quote() -> None:
+    warning = (
+        "Luật Viên chức số 58/2010/QH12 đã hết hiệu lực từ ngày 01/7/2026, được thay thế bởi Luật số 129/2025/QH15."
+    )
+    amended = "Văn bản này đã được sửa đổi, bổ sung bởi văn bản số 08/2023/TT-BGDĐT; cần đối chiếu nội dung sửa đổi."
+    quotes = (
+        Quote(
+            "58-2010-qh12:d33:k3",
+            f"Khoản 3 Điều 33 {LAW}",
+            "Hình thức",
+            "58/2010/QH12",
+            (warning, amended),
+            "Hết hiệu lực",
+            warning,
+        ),
+        Quote("58-2010-qh12:d34:k1", f"Khoản 1 Điều 34 {LAW}", "Chế độ", "58/2010/QH12", (), "Hết hiệu lực"),
+        Quote(
+            "01-2021:d4:k3",
+            "Khoản 3 Điều 4 Thông tư số 01/2021/TT-BGDĐT",
+            "Bằng",
+            "01/2021/TT-BGDĐT",
+            (amended,),
+            "Còn hiệu lực",
+        ),
+    )
+    blocks = render.answer_blocks(Answer("q", "", False, "t1", quotes=quotes))
+    assert blocks[0] == f"⚠️ <b>{render.escape(warning)}</b>"  # before any quote
+    assert blocks[1].startswith("Theo <b>Khoản 3 Điều 33")
+    [message] = render.pack(blocks)
+    text = well_formed(message)
+    assert text.count(warning) == 1 and text.index(warning) < text.index("«Hình thức»")
+    assert text.count(amended) == 2  # once under each document's first quote
+    assert f"«Hình thức»\n⚠️ Lưu ý: {amended}" in text
+
+
+def test_a_quote_from_text_in_force_has_no_leading_warning() -> None:
+    blocks = render.answer_blocks(Answer("q", "", False, "t1", quotes=(QUOTE,)))
+    assert blocks[0].startswith("Theo <b>")
+
+
+def test_the_warning_is_read_from_the_api() -> None:
+    q = Quote.from_api({"unit_id": "u", "citation": "c", "text": "t", "notes": ["n"], "warning": "n"})
+    assert q.warning == "n" and q.notes == ("n",)
+    assert Quote.from_api({"unit_id": "u", "citation": "c", "text": "t"}).warning == ""
