@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -255,6 +256,15 @@ class KnowledgeService:
             self._advance()  # not current(): while following, current() returns what is loaded without looking
         except AssistantError as e:  # reported by /ready and by the next ask; the switch itself succeeded
             log.error("the generation switched to could not be loaded: %s", e.message)
+
+    def documents_state(self) -> str:
+        """A digest of the document set a build would index now (numbers and content hashes): what a queued job
+        expects the worker's documents folder to hold (see assistant.jobs.queue)."""
+        documents, _ = self.documents.scan()
+        digest = hashlib.sha256()
+        for number, content in sorted((d.number, document_hash(d)) for d in documents):
+            digest.update(f"{number}\0{content}\n".encode())
+        return digest.hexdigest()
 
     def up_to_date(self, *, dense: bool = True) -> bool:
         """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""
