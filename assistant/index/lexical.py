@@ -22,7 +22,6 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-import scipy.sparse as sp
 
 from assistant.errors import IndexNotReady, InvalidInput
 from assistant.index.fingerprint import code_fingerprint
@@ -71,7 +70,10 @@ def _count(tokens: list[str], ids: dict[str, int], vocab: list[str]) -> tuple[li
 
 
 def _assemble(
-    texts: Sequence[str], hashes: np.ndarray, ids: Sequence[str], previous: PreviousCounts | None,
+    texts: Sequence[str],
+    hashes: np.ndarray,
+    ids: Sequence[str],
+    previous: PreviousCounts | None,
     options: TokenizerOptions,
 ) -> tuple[TermCounts, int]:
     """Term counts of every text: reused from `previous` where the id and text hash match, else tokenized."""
@@ -86,8 +88,8 @@ def _assemble(
         if old is not None:
             tok, cnt = old
         else:
-            row, counts = _count(tokenize(text, options), index, vocab)
-            tok, cnt = np.asarray(row, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+            row, row_counts = _count(tokenize(text, options), index, vocab)
+            tok, cnt = np.asarray(row, dtype=np.int64), np.asarray(row_counts, dtype=np.int64)
             tokenized += 1
         pieces_tok.append(tok)
         pieces_cnt.append(cnt)
@@ -135,8 +137,10 @@ def bm25_matrix(counts: TermCounts, k1: float, b: float) -> dict[str, np.ndarray
     denom = k1 * ((1 - b) + b * dl.astype(np.float64) / avg)
     tf64 = tf.astype(np.float64)
     scores = (idf[counts.tokens].astype(np.float64) * (tf64 / (denom[rows] + tf64))).astype(np.float32)
-    matrix = sp.csc_matrix((scores, (rows, counts.tokens)), shape=(n, v), dtype=np.float32)
-    return {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr, "num_docs": n}
+    by_token = np.argsort(counts.tokens, kind="stable")  # CSC: one column per token, its texts in order
+    indptr = np.zeros(v + 1, dtype=np.int32 if counts.tokens.size < 2**31 else np.int64)
+    np.cumsum(np.bincount(counts.tokens, minlength=v), out=indptr[1:])
+    return {"data": scores[by_token], "indices": rows[by_token].astype(np.int32), "indptr": indptr, "num_docs": n}
 
 
 class LexicalIndex:
@@ -199,7 +203,7 @@ class LexicalIndex:
             if counts.n != len(ids) or len(hashes) != len(ids) or counts.tokens.size != counts.counts.size:
                 return None
             return PreviousCounts(ids, hashes, counts)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):  # no counts saved (older index) or damaged: tokenize
+        except (OSError, ValueError, KeyError, TypeError, IndexError):  # none saved (older index) or damaged
             return None
 
     def scores(self, query: str) -> np.ndarray:

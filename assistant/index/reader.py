@@ -148,7 +148,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_units(path: Path, known: dict[bytes, IndexUnit] | None = None) -> tuple[dict[str, IndexUnit], dict[bytes, IndexUnit]]:
+def read_units(
+    path: Path, known: dict[bytes, IndexUnit] | None = None
+) -> tuple[dict[str, IndexUnit], dict[bytes, IndexUnit]]:
     """The units of a generation folder (id → unit) and each line's digest → unit; a line already in `known` (the
     same bytes in a generation loaded before) gives its unit object without parsing."""
     known = known or {}

@@ -47,9 +47,7 @@ class TermCounts:
             df.update(set(table.analyze(u)))
         return cls(n, df)
 
-    def updated(
-        self, table: TermTable, removed: Iterable[IndexUnit], added: Iterable[IndexUnit]
-    ) -> TermCounts:
+    def updated(self, table: TermTable, removed: Iterable[IndexUnit], added: Iterable[IndexUnit]) -> TermCounts:
         """The counts after `removed` units left and `added` ones came (a changed unit is in both)."""
         df = Counter(self.df)
         n = self.n

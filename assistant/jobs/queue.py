@@ -226,8 +226,12 @@ class QueuedJobRunner(JobRunner):
         deadline = time.monotonic() + DOCUMENTS_WAIT_SECONDS
         while self._documents_state() != expected:
             if time.monotonic() >= deadline:
-                log.error("job %s: the documents in %s differ from the API host's; not built", job_id, self._documents_dir)
-                self._finish(job_id, "failed", error=NOT_SHARED.format(worker=worker_name(), folder=self._documents_dir))
+                log.error(
+                    "job %s: the documents in %s differ from the API host's; not built", job_id, self._documents_dir
+                )
+                self._finish(
+                    job_id, "failed", error=NOT_SHARED.format(worker=worker_name(), folder=self._documents_dir)
+                )
                 return False
             time.sleep(1.0)
         return True

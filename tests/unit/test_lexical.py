@@ -87,6 +87,7 @@ def test_score_ids_gives_exact_scores_for_any_id(index: LexicalIndex) -> None:
 
 # ------------------------------------------------------------------ term counts: identical scores, reuse on rebuild
 
+
 def _corpus_texts(limit: int = 400) -> tuple[list[str], list[str]]:
     import json
 
@@ -116,7 +117,9 @@ def _matrix(index: LexicalIndex) -> dict[tuple[int, str], float]:
     data, indices, indptr = (bm25.scores[k] for k in ("data", "indices", "indptr"))
     names = {i: t for t, i in bm25.vocab_dict.items()}
     return {
-        (int(indices[j]), names[c]): float(data[j]) for c in range(len(indptr) - 1) for j in range(indptr[c], indptr[c + 1])
+        (int(indices[j]), names[c]): float(data[j])
+        for c in range(len(indptr) - 1)
+        for j in range(indptr[c], indptr[c + 1])
     }
 
 
