@@ -6,6 +6,7 @@ checked in code to occur verbatim in the unit it cites.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
@@ -108,6 +109,10 @@ class TermWeights:
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
+
+
+# title_name is pure: a switch to a generation that shares most titles with the one served reads them back
+_title_name = functools.lru_cache(maxsize=1 << 18)(title_name)
 
 
 def focus_terms(question: str) -> list[str]:
@@ -213,7 +218,7 @@ class ExtractiveAnswerer:
 
     def titles(self, gen: Generation) -> dict[str, TitleName | None]:
         """The professional title (name, grade) each article defines, if any."""
-        return gen.memo("title_names", lambda: {uid: title_name(u.title) for uid, u in gen.units.items()})
+        return gen.memo("title_names", lambda: {uid: _title_name(u.title) for uid, u in gen.units.items()})
 
     # ------------------------------------------------------------------------------------------ answering
 
