@@ -270,7 +270,9 @@ class LexicalIndex:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         index = cls(k1=meta["k1"], b=meta["b"], options=TokenizerOptions(**meta["options"]))
         index._ids = list(meta["ids"])
-        index._bm25 = bm25s.BM25.load(str(directory), show_progress=False) if index._ids else bm25s.BM25()
+        # the score arrays are memory-mapped: nothing is read at load, the pages a query touches come from the page
+        # cache (shared by the processes of one host), and a damaged file still fails here (its size is checked)
+        index._bm25 = bm25s.BM25.load(str(directory), show_progress=False, mmap=True) if index._ids else bm25s.BM25()
         if index._ids and index._bm25.scores["num_docs"] != len(index._ids):
             detail = f"{directory}: {len(index._ids)} ids, {index._bm25.scores['num_docs']} documents"
             raise IndexNotReady("Chỉ mục từ khóa không nhất quán, cần xây dựng lại.", detail=detail)
