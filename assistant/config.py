@@ -67,6 +67,8 @@ class AnswerSettings(BaseModel):
     grade_weight: float = 1.0  # the grade (hạng I–IV, "chính", "cao cấp") agrees / disagrees
     named_doc_weight: float = 1.0  # the question names the document (or a document amending it)
     subject_weight: float = 0.7  # the document is for other people (công chức vs viên chức)
+    focus_title_weight: float = 0.8  # the article's own title names what is asked for ("hình thức", "điều kiện")
+    promotion_weight: float = 0.7  # a promotion (thăng hạng) article when no promotion is asked (as subject_weight)
     passage_articles: int = 4  # best articles whose clauses compete for the lead
     article_gap: float = 1.5  # … while within this score of the best article
     passage_weight: float = 1.0  # share of the question a clause covers
@@ -74,6 +76,7 @@ class AnswerSettings(BaseModel):
     whole_article_chars: int = 450  # shorter articles are quoted whole
     whole_clause_chars: int = 600  # longer clauses are narrowed to their best point
     extra_quote_gap: float = 0.3  # a further quote (another article) must score this close to the lead
+    value_gap: float = 0.5  # a clause of the lead's article holding the value asked for may lead within this score
     partial_min_fit: float = 0.5  # below this, a lead from a partial document means the answer is in the missing part
 
 

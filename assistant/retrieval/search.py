@@ -14,6 +14,7 @@ from assistant.index.embeddings import Embedder
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
 from assistant.retrieval.fusion import FusionParams, fuse_scores
+from assistant.retrieval.titles import TitleMatcher
 from assistant.text import normalize_text
 from assistant.text.tokenize import is_unaccented
 from assistant.validity import DocumentValidity, Validity
@@ -74,12 +75,30 @@ class HybridSearcher:
         lex_scores, dense_scores = dict(lexical), dict(dense)
         dense_only = [i for i in dense_scores if i not in lex_scores]
         lex_scores.update(gen.lexical.score_ids(query, dense_only))
+        titles = None
+        if self.params.title_weight:
+            titles = self.title_matcher(gen).coverage(query, dict.fromkeys([*dense_scores, *lex_scores]))
         fused = fuse_scores(
-            dense_scores, lex_scores, self.params, unaccented=is_unaccented(query), query_words=len(query.split())
+            dense_scores,
+            lex_scores,
+            self.params,
+            unaccented=is_unaccented(query),
+            query_words=len(query.split()),
+            title_match=titles,
         )
         hits = [self._hit(gen, uid, score, lex_scores, dense_scores, as_of) for uid, score in fused if uid in gen.units]
         hits.sort(key=lambda h: (validity_tier(h.validity), -h.score))
         return hits[:k]
+
+    def prepare(self, gen: Generation) -> None:
+        """Build what searching needs from a generation before it serves (not on the first ask)."""
+        if self.params.title_weight:
+            self.title_matcher(gen)
+
+    @staticmethod
+    def title_matcher(gen: Generation) -> TitleMatcher:
+        """The generation's article titles, for the title-share signal (built once per generation)."""
+        return gen.memo("title_matcher", lambda: TitleMatcher({uid: u.title for uid, u in gen.units.items()}))
 
     @staticmethod
     def _lexical(gen: Generation, query: str, pool: int, allowed: set[str] | None) -> list[tuple[str, float]]:

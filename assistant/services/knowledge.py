@@ -173,6 +173,7 @@ class KnowledgeService:
         try:
             gen.verify()
             self.answerer.prepare(gen)
+            self.searcher.prepare(gen)
         except BaseException:
             gen.close()
             raise

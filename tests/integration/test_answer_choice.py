@@ -53,3 +53,48 @@ def test_a_question_about_other_people_is_refused(ask):
 def test_a_question_about_a_named_place_outside_the_corpus_is_refused(ask):
     a = ask("Tỉnh Quảng Trị hỗ trợ bao nhiêu tiền cho viên chức đi học thạc sĩ?")
     assert a.abstained
+
+
+def test_a_provinces_own_policy_is_refused_even_when_the_corpus_mentions_the_place(ask):
+    a = ask("Hà Nội có chính sách hỗ trợ viên chức đi học thạc sĩ như thế nào?")
+    assert a.abstained and a.abstain_reason == "local_policy" and "Hà Nội" in a.text and not a.quotes
+
+
+def test_where_the_asker_works_does_not_refuse_a_national_question(ask):
+    a = ask("Tôi là giáo viên mầm non ở Hà Nội, hạng II phải có bằng tốt nghiệp trình độ nào?")
+    assert not a.abstained and a.quotes[0].doc_number == "01/2021/TT-BGDĐT"
+
+
+def test_a_law_named_by_a_title_the_corpus_does_not_hold_is_named_in_the_refusal(ask):
+    a = ask("Theo Luật Giáo dục, giáo viên mầm non phải có bằng tốt nghiệp trình độ nào?")
+    assert a.abstained and a.abstain_reason == "not_in_corpus" and "Luật Giáo dục" in a.text and not a.quotes
+    b = ask("Luật Viên chức năm 2025 quy định viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")
+    assert b.abstained and "Luật Viên chức năm 2025 chưa có trong kho" in b.text and "58/2010/QH12" in b.text
+    c = ask("Theo Luật Viên chức, viên chức được đào tạo, bồi dưỡng theo những hình thức nào?")
+    assert not c.abstained and c.quotes[0].doc_number == "58/2010/QH12"
+
+
+def test_a_short_article_whose_title_names_what_is_asked_leads(settings):
+    """Điều 25 of 171/2025/NĐ-CP ("Hình thức tổ chức bồi dưỡng") is three words long: searchers rank the longer
+    articles about programmes above it (as the real model does); its title naming "hình thức" puts it first."""
+    import shutil
+    from dataclasses import replace
+
+    from assistant.answer.extractive import focus_terms
+    from assistant.answer.question import read_question
+    from assistant.services import build_services
+    from tests.conftest import CORPUS_DOCS
+
+    shutil.copy(CORPUS_DOCS / "171-2025-nd-cp.json", settings.paths.corpus_dir / "documents")
+    services = build_services(settings)
+    services.knowledge.build()
+    knowledge = services.knowledge
+    question = "Công chức được bồi dưỡng theo những hình thức nào?"
+    hits = knowledge.ask(question).answer.hits
+    ordered = sorted(hits, key=lambda h: h.unit.article == "25" and h.unit.doc_number == "171/2025/NĐ-CP")
+    hits = [replace(h, score=1.0 - 0.05 * i) for i, h in enumerate(ordered)]  # Điều 25 last, 0.3-0.5 behind
+    assert hits[-1].unit.article == "25"
+    gen, answerer = knowledge.current(), knowledge.answerer
+    reranked = answerer.rerank(gen, read_question(question), hits, set(), focus_terms(question))
+    assert (reranked[0].unit.doc_number, reranked[0].unit.article) == ("171/2025/NĐ-CP", "25")
+    assert answerer.rerank(gen, read_question(question), hits, set())[0].unit.article != "25"  # without the focus

@@ -33,3 +33,35 @@ def test_focus_is_what_the_question_asks_for():
     assert focus_terms("Tôi là giáo viên hạng III, lên hạng II cần chứng chỉ gì?") == ["chung", "chi", "chung_chi"]
     assert focus_terms("Viên chức được đào tạo theo những hình thức nào?") == ["hinh", "thuc", "hinh_thuc"]
     assert focus_terms("Viên chức có phải đền bù chi phí đào tạo không") == []
+
+
+def test_a_question_typed_without_diacritics_asks_for_the_same_kind_of_value():
+    assert expected_answer_types("tinh nghe an ho tro vien chuc di hoc thac si bao nhieu tien") == ["money"]
+    assert "duration" in expected_answer_types("cong chuc phai giu hang bao nhieu nam")
+    assert expected_answer_types("vien chuc duoc dao tao theo hinh thuc nao") == []
+
+
+def test_a_name_typed_without_diacritics_is_looked_up_without_them():
+    corpus = CORPUS + " ... ủy ban nhân dân tỉnh nghệ an ..."
+    assert names_outside_corpus("Vien chuc o tinh Nghe An duoc ho tro gi?", corpus) == []
+    assert names_outside_corpus("Vien chuc o tinh Thanh Hoa duoc ho tro gi?", corpus) == ["Thanh Hoa"]
+
+
+def test_where_the_asker_works_is_not_whose_rule_is_asked():
+    asker = "Tôi là giáo viên tiểu học hạng III ở tỉnh Nghệ An, muốn lên hạng II thì cần chứng chỉ gì?"
+    assert names_outside_corpus(asker, CORPUS) == []
+    assert names_outside_corpus("Tỉnh Nghệ An hỗ trợ tôi bao nhiêu tiền?", CORPUS) == ["Nghệ An"]
+    assert names_outside_corpus("Kế hoạch năm 2026 của tỉnh Đồng Nai mở bao nhiêu lớp?", CORPUS) == ["Đồng Nai"]
+
+
+def test_amounts_asked_in_other_words():
+    assert expected_answer_types("Mức thưởng cho viên chức đạt thủ khoa là bao nhiêu?") == ["money"]
+    assert expected_answer_types("Viên chức hưởng lương bao nhiêu?") == ["money"]
+    assert expected_answer_types("Phụ cấp bao nhiêu phần trăm?") == ["money"]
+    assert expected_answer_types("Lương bao nhiêu năm thì được nâng bậc?") == ["duration"]
+
+
+def test_where_the_asker_works_may_name_the_workplace_before_the_place():
+    asker = "Tôi là điều dưỡng ở bệnh viện tỉnh Hà Tĩnh, muốn thi lên hạng II thì cần chứng chỉ gì?"
+    assert names_outside_corpus(asker, CORPUS) == []
+    assert names_outside_corpus("Tôi muốn biết tỉnh Hà Tĩnh, ở đâu cũng được, hỗ trợ gì?", CORPUS) == ["Hà Tĩnh"]

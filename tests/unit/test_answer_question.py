@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.answer.question import doc_subjects, named_documents, read_question, title_name
+from assistant.answer.question import (
+    doc_subjects,
+    laws_by_title,
+    named_documents,
+    named_laws,
+    read_question,
+    title_name,
+)
 
 
 def test_grade_and_title_from_article_titles():
@@ -57,3 +64,48 @@ def test_document_references_and_what_the_corpus_holds():
     assert names("Quy định 350-QĐ/TW của Ban Bí thư")[1] == ["350-QĐ/TW"]
     assert names("Quy định 164-QĐ/TW")[0] == {"164-QĐ/TW"}
     assert names("chứng chỉ cấp tháng 5/2021 có được không") == (set(), [])  # a date, not a document
+
+
+LAWS = {
+    "58/2010/QH12": {
+        "doc_type": "Luật",
+        "title": "Luật Viên chức",
+        "relations": [
+            {"kind": "amended_by", "target": "52/2019/QH14"},
+            {"kind": "replaced_by", "target": "129/2025/QH15"},
+        ],
+    },
+    "80/2025/QH15": {"doc_type": "Luật", "title": "Cán bộ, công chức", "relations": []},
+    "115/2020/NĐ-CP": {"doc_type": "Nghị định", "title": "Quy định về tuyển dụng", "relations": []},
+}
+
+
+def laws(q: str) -> tuple[set[str], list[tuple[str, set[str]]]]:
+    held, missing = laws_by_title(named_laws(q), LAWS)
+    return held, [(r.text, related) for r, related in missing]
+
+
+def test_a_law_named_by_its_title_is_held_or_said_missing():
+    assert laws("Theo Luật Viên chức, viên chức được đào tạo theo hình thức nào?") == ({"58/2010/QH12"}, [])
+    assert laws("Theo Luật Cán bộ, công chức thì công chức được đào tạo thế nào?") == ({"80/2025/QH15"}, [])
+    assert laws("Theo Luật Giáo dục, giáo viên phải đạt trình độ chuẩn nào?") == (set(), [("Luật Giáo dục", set())])
+    assert laws("Bộ luật Lao động quy định người lao động được đào tạo nghề thế nào?")[1] == [
+        ("Bộ luật Lao động", set())
+    ]
+
+
+def test_another_year_of_a_held_title_is_another_law_unless_it_only_amended_the_held_text():
+    assert laws("Luật Viên chức năm 2025 quy định những hình thức đào tạo nào?") == (
+        set(),
+        [("Luật Viên chức năm 2025", {"58/2010/QH12"})],
+    )
+    assert laws("Theo Luật Cán bộ, công chức 2008 thì sao?")[1] == [
+        ("Luật Cán bộ, công chức năm 2008", {"80/2025/QH15"})
+    ]
+    assert laws("Luật Viên chức (2019) quy định gì về đào tạo?") == ({"58/2010/QH12"}, [])  # the amending law
+
+
+def test_a_law_only_mentioned_and_generic_words_are_not_references():
+    assert laws("Giảng viên nghỉ theo quy định của Bộ luật Lao động có được giảm định mức không?") == (set(), [])
+    assert named_laws("Viên chức bị kỷ luật khiển trách thì sao? Theo quy định của pháp luật.") == []
+    assert named_laws("Theo Luật này thì sao?") == []

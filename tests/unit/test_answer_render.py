@@ -52,3 +52,56 @@ def test_a_warning_given_twice_for_one_document_is_shown_once() -> None:
     quotes = [quote(LAW, "33", "3", "a", [REPEALED], REPEALED), quote(LAW, "34", "1", "b", [REPEALED], REPEALED)]
     text = render(quotes)
     assert text.count(REPEALED) == 1 and text.startswith(f"Lưu ý: {REPEALED}\n\nTheo")
+
+
+def _passage(unit_id: str, clause: str, text: str, score: float):  # type: ignore[no-untyped-def]
+    from assistant.answer.extractive import Passage
+    from assistant.index.units import IndexUnit
+
+    unit = IndexUnit(
+        unit_id,
+        "25/2017/TT-BLĐTBXH",
+        "Thông tư",
+        "Thông tư số 25/2017/TT-BLĐTBXH",
+        "t",
+        "6",
+        "t",
+        "h",
+        text,
+        "Điều 6",
+        "con_hieu_luc",
+        "codified",
+    )
+    return Passage(unit, 0, clause, None, text, 0.5, score)
+
+
+def test_a_clause_of_the_lead_article_holding_the_value_asked_for_leads():
+    from assistant.answer.extractive import _value_first
+
+    lead = _passage("a:d6", "1", "d) Đã có chứng chỉ ngoại ngữ Bậc 3", 3.3)
+    age = _passage("a:d6", "2", "a) có tuổi đời từ đủ 55 tuổi trở lên đối với nam", 3.0)
+    other = _passage("b:d7", "1", "Viên chức từ đủ 50 tuổi", 3.2)
+    assert _value_first([lead, other, age], ["age"], 0.5)[0] is age
+    assert _value_first([lead, other, age], ["age"], 0.2)[0] is lead  # too far below
+    assert _value_first([lead, other], ["age"], 0.5)[0] is lead  # another article's value is no evidence
+    assert _value_first([lead, age], [], 0.5)[0] is lead  # no value asked
+
+
+def _doc_passage(doc_title: str, article: str, score: float):  # type: ignore[no-untyped-def]
+    p = _passage(f"x:{article}", "1", f"Điều {article}", score)
+    p.unit.doc_title = doc_title
+    return p
+
+
+def test_a_rule_for_other_people_never_leads_an_answer_about_cong_chuc():
+    from assistant.answer.extractive import _for_subject
+    from assistant.answer.question import read_question
+
+    vien_chuc = _doc_passage("Luật Viên chức", "56", 3.0)
+    cong_chuc = _doc_passage("Luật Cán bộ, công chức", "36", 2.9)
+    neutral = _doc_passage("Quy chế bồi dưỡng của trung tâm chính trị", "13", 2.8)
+    reading = read_question("Công chức bị kỷ luật khiển trách thì bao lâu mới được cử đi học?")
+    assert _for_subject(reading, [vien_chuc, cong_chuc, neutral]) == [cong_chuc, neutral]
+    assert _for_subject(reading, [vien_chuc, neutral]) == []  # nothing for công chức: refuse
+    assert _for_subject(reading, [neutral, vien_chuc]) == [neutral, vien_chuc]  # a lead for anyone stays
+    assert _for_subject(read_question("Bao lâu mới được cử đi học?"), [vien_chuc]) == [vien_chuc]
