@@ -16,6 +16,7 @@ from typing import Any
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
 from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
+    OTHER_PEOPLE,
     QUALIFICATION_TERMS,
     DocRef,
     QuestionReading,
@@ -254,6 +255,11 @@ class ExtractiveAnswerer:
         chosen = _for_subject(reading, chosen)
         if not chosen:
             return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
+        if reading.others and not reading.subjects:  # "sĩ quan quân đội …": only a text that names them answers
+            said = fold_accents(" ".join(f"{p.unit.doc_title} {p.unit.title} {p.text}" for p in chosen))
+            absent = [o for o in sorted(reading.others) if OTHER_PEOPLE[o] not in said]
+            if absent:
+                return self._abstain(gen, question, ranked, conf, "other_subject", text=_others_text(absent, lead))
         quotes = self._quotes(gen, chosen)
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
@@ -522,6 +528,14 @@ def _missing_text(gen: Generation, missing: list[tuple[DocRef, set[str]]]) -> st
             text += " (kho chỉ có văn bản liên quan: " + ", ".join(sorted(related)) + ")"
         parts.append(text + ".")
     return " ".join(parts)
+
+
+def _others_text(others: list[str], lead: Passage) -> str:
+    who = ", ".join(others)
+    return (
+        f"Quy định gần nhất tìm được ({lead.unit.citation}) không nói đến {who} như câu hỏi nêu; "
+        f"kho chưa có quy định tương ứng cho {who}."
+    )
 
 
 def _subject_text(reading: QuestionReading, lead: Passage) -> str:

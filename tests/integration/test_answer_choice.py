@@ -98,3 +98,8 @@ def test_a_short_article_whose_title_names_what_is_asked_leads(settings):
     reranked = answerer.rerank(gen, read_question(question), hits, set(), focus_terms(question))
     assert (reranked[0].unit.doc_number, reranked[0].unit.article) == ("171/2025/NĐ-CP", "25")
     assert answerer.rerank(gen, read_question(question), hits, set())[0].unit.article != "25"  # without the focus
+
+
+def test_people_the_corpus_is_not_about_are_refused_when_no_quote_names_them(ask):
+    a = ask("Sĩ quan quân đội được đào tạo, bồi dưỡng theo những hình thức nào?")
+    assert a.abstained and a.abstain_reason == "other_subject" and "sĩ quan" in a.text and not a.quotes
