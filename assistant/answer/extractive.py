@@ -6,9 +6,9 @@ checked in code to occur verbatim in the unit it cites.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -31,10 +31,13 @@ from assistant.answer.question import (
 )
 from assistant.config import AnswerSettings
 from assistant.domain import Completeness, article_id, citation_doc_name, citation_for
+from assistant.index.fingerprint import code_fingerprint
 from assistant.index.reader import Generation
+from assistant.index.terms import TermCounts, TermTable
 from assistant.index.units import IndexUnit
 from assistant.retrieval.search import Hit, validity_tier
 from assistant.text import fold_accents, normalize_text
+from assistant.text import normalize as text_normalize
 from assistant.validity import DocumentValidity
 
 ABSTAIN_TEXT = (
@@ -84,20 +87,37 @@ def content_terms(text: str) -> list[str]:
     return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+def unit_terms(u: IndexUnit) -> set[str]:
+    """The distinct terms of a unit that its document frequencies count: document title, heading and body."""
+    return set(content_terms(f"{u.doc_title} {u.heading} {u.text}"))
+
+
+# Counted by the index builder and saved with each generation, so loading one never recounts (assistant.index.terms);
+# the fingerprint makes a generation counted by other code be recounted instead of trusted.
+ANSWER_TERMS = TermTable(
+    "answer_terms", unit_terms, code_fingerprint(content_terms, unit_terms, _STOP, _WORD.pattern, text_normalize)
+)
+
+
 class TermWeights:
     """Inverse document frequency of folded syllables and bigrams over a generation's units."""
 
     def __init__(self, units: Iterable[IndexUnit]) -> None:
-        df: Counter[str] = Counter()
-        n = 0
-        for u in units:
-            n += 1
-            df.update(set(content_terms(f"{u.doc_title} {u.heading} {u.text}")))
-        self.n, self.df = n, df
+        counts = TermCounts.count(ANSWER_TERMS, units)
+        self.n, self.df = counts.n, counts.df
+
+    @classmethod
+    def from_counts(cls, counts: TermCounts) -> TermWeights:
+        weights = cls.__new__(cls)
+        weights.n, weights.df = counts.n, counts.df
+        return weights
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
+
+# title_name is pure: a switch to a generation that shares most titles with the one served reads them back
+_title_name = functools.lru_cache(maxsize=1 << 18)(title_name)
 
 # "Trong những trường hợp nào", "theo cách nào": question words that ask for conditions or a manner without naming
 # a topic; an article titled "Trường hợp đặc biệt …" is not thereby the answer.
@@ -180,8 +200,10 @@ class ExtractiveAnswerer:
         self.corpus_text(gen)
         self.titles(gen)
 
+    term_tables = (ANSWER_TERMS,)  # what the index builder counts and saves for `weights`
+
     def weights(self, gen: Generation) -> TermWeights:
-        return gen.memo("term_weights", lambda: TermWeights(gen.units.values()))
+        return gen.memo("term_weights", lambda: TermWeights.from_counts(gen.term_counts(ANSWER_TERMS)))
 
     def coverage_of(self, gen: Generation, question: str, unit: IndexUnit) -> float:
         q = content_terms(question)
@@ -205,7 +227,7 @@ class ExtractiveAnswerer:
 
     def titles(self, gen: Generation) -> dict[str, TitleName | None]:
         """The professional title (name, grade) each article defines, if any."""
-        return gen.memo("title_names", lambda: {uid: title_name(u.title) for uid, u in gen.units.items()})
+        return gen.memo("title_names", lambda: {uid: _title_name(u.title) for uid, u in gen.units.items()})
 
     # ------------------------------------------------------------------------------------------ answering
 
