@@ -116,6 +116,11 @@ class _Gen:
     def memo(self, key, make):  # type: ignore[no-untyped-def]
         return make()
 
+    def term_counts(self, table):  # type: ignore[no-untyped-def]
+        from assistant.index.terms import TermCounts
+
+        return TermCounts.count(table, self.units.values())
+
 
 def test_what_a_partial_documents_held_text_must_cover_is_what_is_asked_beyond_its_title():
     from assistant.answer.extractive import ExtractiveAnswerer
