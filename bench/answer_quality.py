@@ -61,7 +61,20 @@ def as_response(answer: Any) -> dict[str, Any]:
     }
 
 
-def run(name: str, ask: Any, answers: list[dict[str, Any]], dev: list[dict[str, Any]]) -> dict[str, Any]:
+PROBES = ROOT / "bench" / "answer_probes.jsonl"  # the team's own questions of the hidden refusal kinds (see README)
+
+
+def probe_counts(ask: Any, probes: list[dict[str, Any]]) -> tuple[str, str]:
+    """('refused/unanswerable', 'refused/answerable') on the probe questions: refusal only, no gold clause."""
+    res = [(bool(p["answerable"]), ask(p["question"]).abstained) for p in probes]
+    una = [ab for ok, ab in res if not ok]
+    ans = [ab for ok, ab in res if ok]
+    return f"{sum(una)}/{len(una)}", f"{sum(ans)}/{len(ans)}"
+
+
+def run(
+    name: str, ask: Any, answers: list[dict[str, Any]], dev: list[dict[str, Any]], probes: list[dict[str, Any]] = ()
+) -> dict[str, Any]:
     recs, lat = [], []
     for row in answers:
         t = time.perf_counter()
@@ -80,6 +93,10 @@ def run(name: str, ask: Any, answers: list[dict[str, Any]], dev: list[dict[str, 
     out["summary"]["dev_mrr@10"] = round(statistics.mean(rr), 3)
     out["summary"]["dev_false_abstentions"] = sum(1 for g, ab, _ in dev_abst if g and ab)
     out["summary"]["dev_unanswerable_abstained"] = sum(1 for g, ab, _ in dev_abst if not g and ab)
+    if probes:
+        una, ans = probe_counts(ask, list(probes))
+        out["summary"]["probe_unanswerable_abstained"] = una
+        out["summary"]["probe_false_abstentions"] = ans
     lat.sort()
     out["summary"]["ask_ms_p50"] = round(1000 * lat[len(lat) // 2], 1)
     out["summary"]["ask_ms_p95"] = round(1000 * lat[int(0.95 * (len(lat) - 1))], 1)
@@ -104,12 +121,16 @@ COLUMNS = (
     "dev_mrr@10",
     "dev_false_abstentions",
     "dev_unanswerable_abstained",
+    "probe_unanswerable_abstained",
+    "probe_false_abstentions",
     "ask_ms_p50",
     "ask_ms_p95",
 )
 
 
-def sweep(svc: Any, answers: list[dict[str, Any]], dev: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sweep(
+    svc: Any, answers: list[dict[str, Any]], dev: list[dict[str, Any]], probes: list[dict[str, Any]] = ()
+) -> list[dict[str, Any]]:
     """Abstention vs false abstention as the confidence threshold moves (other refusal rules unchanged)."""
     knowledge = svc.knowledge
     base = knowledge.answerer.settings
@@ -129,6 +150,9 @@ def sweep(svc: Any, answers: list[dict[str, Any]], dev: list[dict[str, Any]]) ->
                 "n_answerable": len(ans),
             }
         )
+        if probes:
+            una_p, ans_p = probe_counts(lambda q: knowledge.ask(q).answer, list(probes))
+            curve[-1] |= {"probe_unanswerable_abstained": una_p, "probe_false_abstentions": ans_p}
     knowledge.answerer.settings = base
     return curve
 
@@ -141,6 +165,7 @@ def main() -> None:
     args = ap.parse_args()
     answers = load_jsonl(SHARED / "eval" / "answers-dev.jsonl")
     dev = load_jsonl(SHARED / "eval" / "dev.jsonl")
+    probes = load_jsonl(PROBES)
     settings = Settings()
     svc = build_services(settings)
     knowledge = svc.knowledge
@@ -152,10 +177,10 @@ def main() -> None:
             return old.answer(gen, q, knowledge.searcher.search(gen, q, None))
 
     results = [
-        run(f"baseline ({args.baseline})", ask_baseline, answers, dev),
-        run("current", lambda q: knowledge.ask(q).answer, answers, dev),
+        run(f"baseline ({args.baseline})", ask_baseline, answers, dev, probes),
+        run("current", lambda q: knowledge.ask(q).answer, answers, dev, probes),
     ]
-    curve = sweep(svc, answers, dev) if args.sweep else None
+    curve = sweep(svc, answers, dev, probes) if args.sweep else None
     if args.json:
         print(json.dumps({"results": results, "sweep": curve}, ensure_ascii=False, indent=1))
         return
@@ -174,9 +199,14 @@ def main() -> None:
         print(f"{kind:<30}" + "".join(f"{c:>22}" for c in cells))
     if curve:
         print("\nabstention trade-off (current answerer, both dev files):")
-        print(f"{'min_confidence':>15}{'abstained (unans.)':>22}{'false abstentions':>20}")
+        head = f"{'min_confidence':>15}{'abstained (unans.)':>22}{'false abstentions':>20}"
+        print(head + f"{'probes (unans. / ans.)':>26}")
         for p in curve:
-            print(f"{p['min_confidence']:>15}{p['abstention_on_unanswerable']:>22}{p['false_abstention_rate']:>20}")
+            probe = f"{p.get('probe_unanswerable_abstained')} / {p.get('probe_false_abstentions')}"
+            print(
+                f"{p['min_confidence']:>15}{p['abstention_on_unanswerable']:>22}{p['false_abstention_rate']:>20}"
+                f"{probe:>26}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The product's retrieval on shared/eval/dev.jsonl: lexical-only vs dense-only vs hybrid, same run, same index.
 
 Usage: python -m bench.dev_modes [--json]   (needs the full index: `assistant index update`)
-Uses the serving generation and the product's HybridSearcher with three fusion settings.
+Uses the serving generation and the product's HybridSearcher with four fusion settings (the searcher alone:
+`assistant eval` also counts the answerer's re-ranking by title, grade, subject).
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from bench.common import SHARED, load_jsonl
 
 MODES = {
     "lexical": FusionParams(
-        dense_weight=0.0, short_dense_weight=0.0, long_dense_weight=0.0, unaccented_dense_weight=0.0
+        dense_weight=0.0, short_dense_weight=0.0, long_dense_weight=0.0, unaccented_dense_weight=0.0, title_weight=0.0
     ),
-    "dense": FusionParams(dense_weight=1.0, short_dense_weight=1.0, long_dense_weight=1.0, unaccented_dense_weight=1.0),
+    "dense": FusionParams(
+        dense_weight=1.0, short_dense_weight=1.0, long_dense_weight=1.0, unaccented_dense_weight=1.0, title_weight=0.0
+    ),
+    "hybrid-no-title": FusionParams(title_weight=0.0),  # the fusion without the title-share signal
     "hybrid": FusionParams(),
 }
 
@@ -48,9 +52,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(out, indent=1))
         return
-    print(f"{'mode':8} {'n':>4} {'R@5':>6} {'MRR@10':>7}")
+    print(f"{'mode':16} {'n':>4} {'R@5':>6} {'MRR@10':>7}")
     for name, m in out.items():
-        print(f"{name:8} {m['n']:>4} {m['recall@5']:>6.3f} {m['mrr@10']:>7.3f}")
+        print(f"{name:16} {m['n']:>4} {m['recall@5']:>6.3f} {m['mrr@10']:>7.3f}")
 
 
 if __name__ == "__main__":

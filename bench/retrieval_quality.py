@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.retrieval_quality            # the table
     .venv/bin/python -m bench.retrieval_quality --json     # the same numbers as JSON
     .venv/bin/python -m bench.retrieval_quality --tune     # the train-split grid the fusion weights came from
+                                                           # (title_weight: chosen on dev, train only guards it)
 
 Article vectors are read from the embedding cache filled by bench/warm_bench_embeddings.py; query
 vectors are embedded once and cached under "<model>:query". Weights are tuned on split == "train" only.
@@ -204,6 +205,10 @@ def tune(bench: Bench) -> None:
         p = replace(FusionParams(), unaccented_dense_weight=w)
         r = score(rankers(p)["hybrid"], folded, relevant)
         print(f"unaccented train, dense_w={w:.2f}  MRR@10 {r.mrr_at_10:.4f} R@10 {r.recall_at_10:.3f}")
+    for tw in (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5):
+        p = replace(FusionParams(), title_weight=tw)
+        r, rf = score(rankers(p)["hybrid"], cands, relevant), score(rankers(p)["hybrid"], folded, relevant)
+        print(f"title_weight={tw:.2f}  MRR@10 train {r.mrr_at_10:.4f}, train unaccented {rf.mrr_at_10:.4f}")
 
 
 def main() -> None:

@@ -232,6 +232,7 @@ def measure(size: int, mode: str, args: argparse.Namespace, db_url: str, chroma:
     start = time.perf_counter()
     second = knowledge.build()
     out["rebuild_one_doc_s"] = time.perf_counter() - start
+    out["rebuild_tokenized"], out["rebuild_units"] = second.tokenized, second.units
 
     questions = [r["question"] for r in load_jsonl(SHARED / "eval" / "dev.jsonl")][: args.asks]
     gen = knowledge.current()
@@ -297,6 +298,7 @@ def measure(size: int, mode: str, args: argparse.Namespace, db_url: str, chroma:
                 ):
                     seen[p.url] = time.perf_counter() - t
             time.sleep(0.05)
+        out["switch_seen_s"] = sorted(round(v, 2) for v in seen.values())
         time.sleep(2)
         load.stop.set()
         load.join(180)
@@ -320,11 +322,13 @@ ROWS = [
     ("vector query p50 / p95 (ms)", "vector_p50_ms", "vector_p95_ms"),
     ("build: seconds / units per s", "build_s", "build_units_per_s"),
     ("rebuild, one document changed (s)", "rebuild_one_doc_s", None),
+    ("rebuild: units tokenized / units", "rebuild_tokenized", "rebuild_units"),
     ("generation load (s) / RSS of that process (MB)", "load_s", "process_rss_mb"),
     ("API processes RSS after load (MB)", "api_rss_mb", None),
     ("asks/s over HTTP, 1 process / 2 processes", "asks_per_s_1proc", "asks_per_s_2proc"),
     ("failed asks under load, 1 / 2 processes", "failed_1proc", "failed_2proc"),
     ("switch seen by both processes (s, target ≤ 5)", "switch_seen_by_all_s", None),
+    ("switch seen by each process (s)", "switch_seen_s", None),
     ("failed / answered asks during the switch", "failed_during_switch", "asks_during_switch"),
 ]
 

@@ -80,10 +80,16 @@ _PLACE_WORDS = {"tỉnh", "thành", "phố", "tp", "huyện", "quận", "thị",
 def _where_the_asker_is(before: list[str], question: str) -> bool:
     """'Tôi là giáo viên … ở tỉnh Nghệ An': a place after 'ở' / 'tại' in a first-person question says where the asker
     works, not whose rule is asked; national rules still answer it."""
-    words = [t.lower() for t in before if t.isalpha()]
-    while words and words[-1] in _PLACE_WORDS:
-        words.pop()
-    return bool(words) and words[-1] in ("ở", "tại") and bool(_FIRST_PERSON.search(question))
+    if not _FIRST_PERSON.search(question):
+        return False
+    clause: list[str] = []  # the words since the last punctuation: "ở bệnh viện tỉnh", "tại trường tiểu học huyện"
+    for t in reversed(before):
+        if not t.isalpha():
+            if t in _BREAK:
+                break
+            continue
+        clause.append(t.lower())
+    return any(w in ("ở", "tại") for w in clause[:6])
 
 
 def names_outside_corpus(question: str, corpus_text: str) -> list[str]:

@@ -6,9 +6,9 @@ checked in code to occur verbatim in the unit it cites.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
 from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
+    OTHER_PEOPLE,
     QUALIFICATION_TERMS,
     DocRef,
     QuestionReading,
@@ -31,10 +32,13 @@ from assistant.answer.question import (
 from assistant.answer.titles import title_outside_corpus, title_text
 from assistant.config import AnswerSettings
 from assistant.domain import Completeness, article_id, citation_doc_name, citation_for
+from assistant.index.fingerprint import code_fingerprint
 from assistant.index.reader import Generation
+from assistant.index.terms import TermCounts, TermTable
 from assistant.index.units import IndexUnit
 from assistant.retrieval.search import Hit, validity_tier
 from assistant.text import fold_accents, normalize_text
+from assistant.text import normalize as text_normalize
 from assistant.validity import DocumentValidity
 
 ABSTAIN_TEXT = (
@@ -84,20 +88,37 @@ def content_terms(text: str) -> list[str]:
     return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+def unit_terms(u: IndexUnit) -> set[str]:
+    """The distinct terms of a unit that its document frequencies count: document title, heading and body."""
+    return set(content_terms(f"{u.doc_title} {u.heading} {u.text}"))
+
+
+# Counted by the index builder and saved with each generation, so loading one never recounts (assistant.index.terms);
+# the fingerprint makes a generation counted by other code be recounted instead of trusted.
+ANSWER_TERMS = TermTable(
+    "answer_terms", unit_terms, code_fingerprint(content_terms, unit_terms, _STOP, _WORD.pattern, text_normalize)
+)
+
+
 class TermWeights:
     """Inverse document frequency of folded syllables and bigrams over a generation's units."""
 
     def __init__(self, units: Iterable[IndexUnit]) -> None:
-        df: Counter[str] = Counter()
-        n = 0
-        for u in units:
-            n += 1
-            df.update(set(content_terms(f"{u.doc_title} {u.heading} {u.text}")))
-        self.n, self.df = n, df
+        counts = TermCounts.count(ANSWER_TERMS, units)
+        self.n, self.df = counts.n, counts.df
+
+    @classmethod
+    def from_counts(cls, counts: TermCounts) -> TermWeights:
+        weights = cls.__new__(cls)
+        weights.n, weights.df = counts.n, counts.df
+        return weights
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
+
+# title_name is pure: a switch to a generation that shares most titles with the one served reads them back
+_title_name = functools.lru_cache(maxsize=1 << 18)(title_name)
 
 # "Trong những trường hợp nào", "theo cách nào": question words that ask for conditions or a manner without naming
 # a topic; an article titled "Trường hợp đặc biệt …" is not thereby the answer.
@@ -180,8 +201,10 @@ class ExtractiveAnswerer:
         self.corpus_text(gen)
         self.titles(gen)
 
+    term_tables = (ANSWER_TERMS,)  # what the index builder counts and saves for `weights`
+
     def weights(self, gen: Generation) -> TermWeights:
-        return gen.memo("term_weights", lambda: TermWeights(gen.units.values()))
+        return gen.memo("term_weights", lambda: TermWeights.from_counts(gen.term_counts(ANSWER_TERMS)))
 
     def coverage_of(self, gen: Generation, question: str, unit: IndexUnit) -> float:
         q = content_terms(question)
@@ -205,7 +228,7 @@ class ExtractiveAnswerer:
 
     def titles(self, gen: Generation) -> dict[str, TitleName | None]:
         """The professional title (name, grade) each article defines, if any."""
-        return gen.memo("title_names", lambda: {uid: title_name(u.title) for uid, u in gen.units.items()})
+        return gen.memo("title_names", lambda: {uid: _title_name(u.title) for uid, u in gen.units.items()})
 
     # ------------------------------------------------------------------------------------------ answering
 
@@ -229,13 +252,18 @@ class ExtractiveAnswerer:
             return self._abstain(gen, question, ranked, conf, "low_confidence")
         passages = self.passages(gen, question, reading, ranked)
         lead = passages[0]
-        partial = self._partial_gap(gen, named, lead)
+        partial = self._partial_gap(gen, named, lead, question, reading)
         if partial:
             return self._abstain(gen, question, ranked, conf, "partial_document", text=partial)
         chosen = self._complete(question, passages, self._choose(passages), expected_answer_types(question))
         chosen = _for_subject(reading, chosen)
         if not chosen:
             return self._abstain(gen, question, ranked, conf, "other_subject", text=_subject_text(reading, lead))
+        if reading.others and not reading.subjects:  # "sĩ quan quân đội …": only a text that names them answers
+            said = fold_accents(" ".join(f"{p.unit.doc_title} {p.unit.title} {p.text}" for p in chosen))
+            absent = [o for o in sorted(reading.others) if OTHER_PEOPLE[o] not in said]
+            if absent:
+                return self._abstain(gen, question, ranked, conf, "other_subject", text=_others_text(absent, lead))
         quotes = self._quotes(gen, chosen)
         missing_types = [t for t in expected_answer_types(question) if not answers_type(t, [q.text for q in quotes])]
         if missing_types:
@@ -394,17 +422,32 @@ class ExtractiveAnswerer:
                 chosen = chosen[: self.settings.max_quotes - 1] + [extra]
         return chosen
 
-    def _partial_gap(self, gen: Generation, named: set[str], lead: Passage) -> str:
-        """When the answer would lie in the missing part of a partial document, what is missing (else '')."""
+    def _partial_gap(
+        self, gen: Generation, named: set[str], lead: Passage, question: str, reading: QuestionReading
+    ) -> str:
+        """When the answer would lie in the missing part of a partial document, what is missing (else '').
+
+        What the held text must cover is what the question asks beyond the document itself: the held articles of
+        a partial document (its scope, its purpose) repeat the document's title, and the number the question
+        names it by is not asked either, so both are left out of the measure."""
         partial = [
             n for n in sorted(named) if gen.documents.get(n, {}).get("completeness") == str(Completeness.PARTIAL)
         ]
         lead_doc = gen.documents.get(lead.unit.doc_number, {})
-        if lead_doc.get("completeness") == str(Completeness.PARTIAL) and lead.fit < self.settings.partial_min_fit:
+        is_partial = lead_doc.get("completeness") == str(Completeness.PARTIAL)
+        fit = self._beyond_title_fit(gen, question, reading, lead) if is_partial else lead.fit
+        if is_partial and fit < self.settings.partial_min_fit:
             partial = [lead.unit.doc_number]
-        elif not partial or (lead.unit.doc_number in partial and lead.fit >= self.settings.partial_min_fit):
+        elif not partial or (lead.unit.doc_number in partial and fit >= self.settings.partial_min_fit):
             return ""
         return " ".join(_partial_text(gen, n) for n in partial)
+
+    def _beyond_title_fit(self, gen: Generation, question: str, reading: QuestionReading, lead: Passage) -> float:
+        """How much of what the question asks, less its document reference and the words of the lead document's
+        own title, the lead passage covers."""
+        title = set(content_terms(f"{lead.unit.doc_type} {lead.unit.doc_title}"))
+        asked = [t for t in content_terms(_without_refs(question, reading)) if t not in title]
+        return coverage(asked, set(content_terms(f"{lead.unit.title}\n{lead.text}")), self.weights(gen))
 
     # ------------------------------------------------------------------------------------------ quoting
 
@@ -424,6 +467,23 @@ class ExtractiveAnswerer:
             uid = u.id + (f":k{p.clause}" if p.clause else "") + (f":{p.point}" if p.point else "")
             quotes.append(Quote(uid, citation, p.text, u.doc_number, u.article, p.clause, p.point, notes, warning))
         return quotes
+
+
+_REF_KIND = re.compile(
+    r"\b(?:theo\s+)?(?:quy định|nghị định|quyết định|thông tư(?: liên tịch)?|nghị quyết|chỉ thị|kết luận|luật)"
+    r"(?:\s+số)?\s*$",
+    re.I,
+)
+
+
+def _without_refs(question: str, reading: QuestionReading) -> str:
+    """The question without the document numbers it names and the kind word before each ('Theo Quy định …')."""
+    text = normalize_text(question)
+    for ref in reading.doc_refs:
+        at = text.find(ref.text)
+        if at >= 0:
+            text = _REF_KIND.sub("", text[:at]) + " " + text[at + len(ref.text) :]
+    return text
 
 
 def _partial_text(gen: Generation, number: str) -> str:
@@ -504,6 +564,14 @@ def _missing_text(gen: Generation, missing: list[tuple[DocRef, set[str]]]) -> st
             text += " (kho chỉ có văn bản liên quan: " + ", ".join(sorted(related)) + ")"
         parts.append(text + ".")
     return " ".join(parts)
+
+
+def _others_text(others: list[str], lead: Passage) -> str:
+    who = ", ".join(others)
+    return (
+        f"Quy định gần nhất tìm được ({lead.unit.citation}) không nói đến {who} như câu hỏi nêu; "
+        f"kho chưa có quy định tương ứng cho {who}."
+    )
 
 
 def _subject_text(reading: QuestionReading, lead: Passage) -> str:

@@ -26,6 +26,16 @@ _NOT_GRADE_AFTER = ("tri", "sach", "phu", "quyen", "thuc", "xac", "ly")
 
 # Subjects: who a document applies to, from its title; what the question is about, from its words.
 SUBJECTS = {"cán bộ": "can bo", "công chức": "cong chuc", "viên chức": "vien chuc"}
+# People the corpus is not about (its texts are for cán bộ, công chức, viên chức): a question about them is
+# answered only by a quote whose text names them.
+OTHER_PEOPLE = {
+    "sĩ quan": "si quan",
+    "quân nhân": "quan nhan",
+    "quân đội": "quan doi",
+    "bộ đội": "bo doi",
+    "công an": "cong an",
+    "chiến sĩ": "chien si",
+}
 
 # A question about a qualification ("bằng gì", "tốt nghiệp trình độ nào", "chứng chỉ gì") is answered by the
 # clause headed "Tiêu chuẩn về trình độ đào tạo, bồi dưỡng": these question words point to those heading words.
@@ -152,6 +162,7 @@ class QuestionReading:
     doc_refs: list[DocRef] = field(default_factory=list)
     asks_qualification: bool = False
     asks_promotion: bool = False  # "thăng hạng", "lên hạng II": the conditions of a promotion are asked
+    others: frozenset[str] = frozenset()  # people outside the corpus's subjects the question names (OTHER_PEOPLE)
 
     def title_match(self, name: TitleName | None) -> tuple[int, str | None]:
         """(number of name words found in the question, grade written right after the name) — (0, None) if absent."""
@@ -186,7 +197,15 @@ def read_question(question: str) -> QuestionReading:
         else:
             refs.append(DocRef(m.group(0), m.group("pnum"), None, f"{m.group('pkind')}/{m.group('porg')}"))
     asks = any(re.search(rf"\b{c}\b", folded) for c in QUALIFICATION_CUES)
-    return QuestionReading(words, grades, subjects, refs, asks, bool(_PROMOTION_WORDS.search(folded)))
+    # with diacritics when the question has them: folded, "thạc sĩ quản lý" would read as "sĩ quan"
+    lower = normalize_text(question).lower()
+    accented = lower != fold_accents(lower)
+    others = frozenset(
+        k
+        for k, v in OTHER_PEOPLE.items()
+        if re.search(rf"(?<!\w){k if accented else v}(?!\w)", lower if accented else folded)
+    )
+    return QuestionReading(words, grades, subjects, refs, asks, bool(_PROMOTION_WORDS.search(folded)), others)
 
 
 def named_documents(

@@ -1,7 +1,10 @@
-"""Builds an index generation from documents: only units whose text changed are embedded.
+"""Builds an index generation from documents: only units whose text changed are embedded or tokenized.
 
 Reports what happened per document (added / replaced / removed / unchanged) and per unit
-(embedded / reused from cache); a document without usable articles is skipped with a reason.
+(embedded / reused from cache, tokenized / counts reused); a document without usable articles is skipped with a
+reason. The BM25 term counts and the answerer's document frequencies of unchanged units are taken from the
+generation being replaced (see assistant.index.lexical and assistant.index.terms): a rebuild after one document
+changed costs that document, not the corpus.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain import Document, document_hash
-from assistant.errors import InvalidInput
+from assistant.errors import AssistantError, InvalidInput
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager, Manifest
 from assistant.index.lexical import LexicalIndex
+from assistant.index.reader import read_units
 from assistant.index.store import ChromaStore
+from assistant.index.terms import TermTable, build_tables
 from assistant.index.units import IndexUnit, document_units
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -38,6 +43,7 @@ class BuildReport:
     skipped: list[dict[str, str]] = field(default_factory=list)
     embedded: int = 0
     reused: int = 0
+    tokenized: int = 0  # units whose BM25 tokens were computed (the others' were reused)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,9 +55,12 @@ def _noop(phase: str, done: int, total: int) -> None:
 
 
 class IndexBuilder:
-    def __init__(self, manager: GenerationManager, embedder: CachedEmbedder | None) -> None:
+    def __init__(
+        self, manager: GenerationManager, embedder: CachedEmbedder | None, tables: Sequence[TermTable] = ()
+    ) -> None:
         self.manager = manager
         self.embedder = embedder
+        self.tables = tuple(tables)  # per-unit term tables written with the generation (the answerer's weights)
 
     def build(self, documents: Sequence[Document], *, dense: bool = True, progress: Progress = _noop) -> BuildReport:
         start = time.time()
@@ -64,9 +73,14 @@ class IndexBuilder:
             self._diff(old_hashes, hashes, report)
             self._write_units(work, units)
             self._write_documents(work, documents, hashes)
+            before = self._previous_dir(previous)
             lexical = LexicalIndex()
-            lexical.build([u.id for u in units], [u.lexical_text for u in units])
+            report.tokenized = lexical.build(
+                [u.id for u in units], [u.lexical_text for u in units], previous=before / "lexical" if before else None
+            )
             lexical.save(work / "lexical")
+            if self.tables:
+                build_tables(self.tables, work, units, before, self._previous_units(before))
             progress("lexical", len(units), len(units))
             if report.dense:
                 self._write_dense(self.manager.vectors.create(gen_id, work), units, report, progress)
@@ -82,6 +96,24 @@ class IndexBuilder:
                 report=report.to_dict(),
             ).write(work)
         return report
+
+    def _previous_dir(self, previous: str | None) -> Path | None:
+        """The serving generation's folder on this host (fetched if published elsewhere), for what it can lend."""
+        if previous is None:
+            return None
+        try:
+            return self.manager.local_path(previous)
+        except (AssistantError, OSError):  # gone or damaged: everything is computed afresh
+            return None
+
+    @staticmethod
+    def _previous_units(before: Path | None) -> dict[str, IndexUnit] | None:
+        if before is None:
+            return None
+        try:
+            return read_units(before)[0]
+        except (OSError, ValueError, TypeError):
+            return None
 
     def _collect(self, documents: Sequence[Document], report: BuildReport) -> tuple[list[IndexUnit], dict[str, str]]:
         units: list[IndexUnit] = []

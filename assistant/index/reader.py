@@ -1,15 +1,23 @@
 """A loaded, read-only index generation: units, document metadata, lexical index, dense store.
 
 A generation is loaded and checked completely before it serves (`load` + `verify`); derived tables the answerer
-needs (IDF weights …) are built once per generation through `memo`, never lazily by racing threads. Users lease it
+needs (IDF weights …) are built once per generation through `memo`, never lazily by racing threads — the document
+frequencies are read from the generation's own files (`term_counts`, written by the builder). Users lease it
 (`acquire`/`release`); once retired by a switch, it closes its Chroma client when the last lease ends.
+
+Loading is what a switch waits for, so it avoids work: the units of a generation loaded before (`reuse`) are taken
+as they are when their line in ``units.jsonl`` is byte-identical (a rebuild changes few), and the cyclic garbage
+collector is paused while the objects are created (it would otherwise walk every unit already in memory, many times).
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +26,7 @@ from assistant.errors import IndexNotReady
 from assistant.index.generations import Manifest
 from assistant.index.lexical import LexicalIndex
 from assistant.index.store import ChromaStore, EmbeddedChroma, VectorBackend
+from assistant.index.terms import TermCounts, TermTable
 from assistant.index.units import IndexUnit
 from assistant.validity import ValidityBook
 
@@ -31,6 +40,8 @@ class Generation:
     documents: dict[str, dict[str, Any]]  # document number → metadata (no article text)
     lexical: LexicalIndex
     dense: ChromaStore | None
+    path: Path | None = None
+    _line_keys: dict[bytes, IndexUnit] = field(default_factory=dict, repr=False)  # for the next load's `reuse`
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _users: int = 0
@@ -47,15 +58,23 @@ class Generation:
         return self.memo("validity", lambda: ValidityBook(self.documents))
 
     @classmethod
-    def load(cls, path: Path, vectors: VectorBackend | None = None) -> Generation:
+    def load(cls, path: Path, vectors: VectorBackend | None = None, reuse: Generation | None = None) -> Generation:
         manifest = Manifest.read(path)
-        with (path / "units.jsonl").open(encoding="utf-8") as f:
-            units = {u.id: u for u in (IndexUnit.from_json(line) for line in f if line.strip())}
-        docs_file = path / "documents.json"
-        documents = json.loads(docs_file.read_text(encoding="utf-8")) if docs_file.exists() else {}
-        lexical = LexicalIndex.load(path / "lexical")
+        with _collector_paused():
+            units, keys = read_units(path, reuse._line_keys if reuse is not None else {})
+            docs_file = path / "documents.json"
+            documents = json.loads(docs_file.read_text(encoding="utf-8")) if docs_file.exists() else {}
+            lexical = LexicalIndex.load(path / "lexical")
         dense = (vectors or EmbeddedChroma()).open(manifest.id, path) if manifest.embedder else None
-        return cls(manifest, units, documents, lexical, dense)
+        return cls(manifest, units, documents, lexical, dense, path, keys)
+
+    def term_counts(self, table: TermTable) -> TermCounts:
+        """Document frequencies of a table over this generation's units: as saved by the builder, else counted."""
+        saved = TermCounts.load(self.path, table) if self.path is not None else None
+        if saved is not None and saved.n == len(self.units):
+            return saved
+        with _collector_paused():
+            return TermCounts.count(table, self.units.values())
 
     def verify(self) -> None:
         """Every part agrees with the manifest and answers: a truncated, deleted or garbage file fails here."""
@@ -113,5 +132,38 @@ class Generation:
                 return
             self.closed = True
             self._memo.clear()
+            self._line_keys = {}
         if self.dense is not None:
             self.dense.close()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_units(
+    path: Path, known: dict[bytes, IndexUnit] | None = None
+) -> tuple[dict[str, IndexUnit], dict[bytes, IndexUnit]]:
+    """The units of a generation folder (id → unit) and each line's digest → unit; a line already in `known` (the
+    same bytes in a generation loaded before) gives its unit object without parsing."""
+    known = known or {}
+    units: dict[str, IndexUnit] = {}
+    keys: dict[bytes, IndexUnit] = {}
+    with (path / "units.jsonl").open("rb") as f:
+        for raw in f:
+            if not raw.strip():
+                continue
+            key = hashlib.blake2b(raw, digest_size=16).digest()
+            unit = known.get(key)
+            if unit is None:
+                unit = IndexUnit.from_json(raw.decode("utf-8"))
+            units[unit.id] = unit
+            keys[key] = unit
+    return units, keys

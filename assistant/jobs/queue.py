@@ -10,6 +10,12 @@ is never left running: the worker refreshes ``api_jobs.heartbeat_at`` every few 
 looks at jobs marks a running job whose heartbeat is older than ``stale_seconds`` failed; the next worker also
 finishes Procrastinate's own row of that job (so its lock is released) from Procrastinate's worker heartbeats.
 
+The documents a job builds are the API host's: the administrator's upload, edit or withdrawal is written to its
+``ASSISTANT_PATHS__DATA_DIR`` before the job is queued, and the job records a digest of the document set as it stands
+there. The worker builds only if its own documents folder gives the same digest (waiting a few seconds for shared
+storage to catch up); otherwise the job fails saying the folder must be shared — a worker on a host without the
+uploaded file never builds (and switches every process to) a generation that silently lacks it.
+
 The embedded default (``inprocess``) keeps the thread of JobRunner: no extra process.
 """
 
@@ -20,6 +26,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -39,6 +46,13 @@ TASK = "assistant.reindex"
 BUILD_LOCK = "assistant-index-build"
 HEARTBEAT_SECONDS = 2.0
 KILLED = "Tiến trình chạy lượt lập chỉ mục này đã dừng đột ngột; chỉ mục đang phục vụ không thay đổi."
+EXPECTED_DOCUMENTS = "expected_documents"  # in api_jobs.result while queued: the API host's document-set digest
+DOCUMENTS_WAIT_SECONDS = 10.0
+NOT_SHARED = (
+    "Máy chạy lượt lập chỉ mục ({worker}) không thấy đúng bộ văn bản mà máy chủ API đã ghi: thư mục văn bản {folder} "
+    "phải là thư mục dùng chung cho mọi máy chủ API và worker (ASSISTANT_PATHS__DATA_DIR). "
+    "Chỉ mục đang phục vụ không thay đổi."
+)
 
 
 def worker_name() -> str:
@@ -91,11 +105,15 @@ class QueuedJobRunner(JobRunner):
         url: str,
         *,
         stale_seconds: float = 20.0,
+        documents_state: Callable[[], str] | None = None,
+        documents_dir: str = "",
     ) -> None:
         super().__init__(sessions, build)
         self.engine = engine
         self.url = url
         self.stale_seconds = stale_seconds
+        self._documents_state = documents_state  # digest of the documents a build would index on this host
+        self._documents_dir = documents_dir
         self._app: Any = None
         self._app_lock = threading.Lock()
 
@@ -149,6 +167,7 @@ class QueuedJobRunner(JobRunner):
             self.require_idle()
             if before is not None:
                 before()
+            expected = self._documents_state() if self._documents_state is not None else None
             job = Job(
                 id=os.urandom(8).hex(),
                 kind=kind,
@@ -157,6 +176,7 @@ class QueuedJobRunner(JobRunner):
                 requested_by=requested_by,
                 pid=0,
                 created_at=utcnow(),
+                result={EXPECTED_DOCUMENTS: expected} if expected else None,
             )
             with self._sessions() as s, s.begin():
                 s.add(job)
@@ -190,10 +210,31 @@ class QueuedJobRunner(JobRunner):
         beat = threading.Thread(target=self._beat, args=(job_id, stop), name=f"heartbeat-{job_id}", daemon=True)
         beat.start()
         try:
-            self._run(job_id)
+            if self._documents_reachable(job_id):
+                self._run(job_id)
         finally:
             stop.set()
             beat.join(5)
+
+    def _documents_reachable(self, job_id: str) -> bool:
+        """True when this host's documents are the set the API host queued the job with; else the job fails."""
+        with self._sessions() as s:
+            job = s.get(Job, job_id)
+            expected = (job.result or {}).get(EXPECTED_DOCUMENTS) if job is not None else None
+        if not expected or self._documents_state is None:
+            return True
+        deadline = time.monotonic() + DOCUMENTS_WAIT_SECONDS
+        while self._documents_state() != expected:
+            if time.monotonic() >= deadline:
+                log.error(
+                    "job %s: the documents in %s differ from the API host's; not built", job_id, self._documents_dir
+                )
+                self._finish(
+                    job_id, "failed", error=NOT_SHARED.format(worker=worker_name(), folder=self._documents_dir)
+                )
+                return False
+            time.sleep(1.0)
+        return True
 
     def _beat(self, job_id: str, stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT_SECONDS):

@@ -90,6 +90,11 @@ class HybridSearcher:
         hits.sort(key=lambda h: (validity_tier(h.validity), -h.score))
         return hits[:k]
 
+    def prepare(self, gen: Generation) -> None:
+        """Build what searching needs from a generation before it serves (not on the first ask)."""
+        if self.params.title_weight:
+            self.title_matcher(gen)
+
     @staticmethod
     def title_matcher(gen: Generation) -> TitleMatcher:
         """The generation's article titles, for the title-share signal (built once per generation)."""

@@ -193,7 +193,15 @@ def build_personal(settings: Settings, core: Services, engine: Engine) -> Person
     if settings.jobs.queue == "procrastinate":
         from assistant.jobs.queue import QueuedJobRunner
 
-        jobs = QueuedJobRunner(factory, build, engine, settings.database.url, stale_seconds=settings.jobs.stale_seconds)
+        jobs = QueuedJobRunner(
+            factory,
+            build,
+            engine,
+            settings.database.url,
+            stale_seconds=settings.jobs.stale_seconds,
+            documents_state=core.knowledge.documents_state,
+            documents_dir=str(settings.paths.data_dir / "documents"),
+        )
     else:
         jobs = JobRunner(factory, build)
     reports = ReportService(factory, lambda: enrollment.rules, scope, audit, today=lambda: enrollment._today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -167,10 +168,12 @@ class KnowledgeService:
             follower.join(5)
 
     def _load(self, gen_id: str) -> Generation:
-        gen = Generation.load(self.generations.local_path(gen_id), self.generations.vectors)
+        # the units of the generation served now are reused where unchanged: a switch loads only what changed
+        gen = Generation.load(self.generations.local_path(gen_id), self.generations.vectors, reuse=self._loaded)
         try:
             gen.verify()
             self.answerer.prepare(gen)
+            self.searcher.prepare(gen)
         except BaseException:
             gen.close()
             raise
@@ -237,7 +240,7 @@ class KnowledgeService:
     def build(self, *, dense: bool = True, progress: Progress | None = None) -> BuildReport:
         """Build a new generation from the current documents and switch to it atomically."""
         self.seed_vectors()
-        builder = IndexBuilder(self.generations, self.embedder)
+        builder = IndexBuilder(self.generations, self.embedder, tables=self.answerer.term_tables)
         kwargs = {"progress": progress} if progress else {}
         documents, unreadable = self.documents.scan()
         report = builder.build(documents, dense=dense and self.embedder is not None, **kwargs)
@@ -254,6 +257,15 @@ class KnowledgeService:
             self._advance()  # not current(): while following, current() returns what is loaded without looking
         except AssistantError as e:  # reported by /ready and by the next ask; the switch itself succeeded
             log.error("the generation switched to could not be loaded: %s", e.message)
+
+    def documents_state(self) -> str:
+        """A digest of the document set a build would index now (numbers and content hashes): what a queued job
+        expects the worker's documents folder to hold (see assistant.jobs.queue)."""
+        documents, _ = self.documents.scan()
+        digest = hashlib.sha256()
+        for number, content in sorted((d.number, document_hash(d)) for d in documents):
+            digest.update(f"{number}\0{content}\n".encode())
+        return digest.hexdigest()
 
     def up_to_date(self, *, dense: bool = True) -> bool:
         """True when the serving generation already holds exactly the current documents (and vectors, if asked)."""

@@ -27,3 +27,16 @@ def test_refusal_contract_says_what_is_missing(api):  # type: ignore[no-untyped-
     ).json()
     assert body["abstained"] is True and body["quotes"] == [] and "129/2025/QH15" in body["answer"]
     assert "chưa có trong kho" in body["answer"]
+
+
+def test_a_quote_not_in_force_carries_its_warning_and_the_answer_leads_with_it(api):  # type: ignore[no-untyped-def]
+    body = api.call(
+        "anonymous",
+        "POST",
+        "/ask",
+        json={"question": "Viên chức được đào tạo, bồi dưỡng theo những hình thức nào?", "as_of": "2026-12-01"},
+    ).json()
+    warned = [q for q in body["quotes"] if q.get("warning")]
+    assert warned and warned[0]["doc_number"] == "58/2010/QH12" and warned[0]["notes"][0] == warned[0]["warning"]
+    assert body["answer"].startswith(f"Lưu ý: {warned[0]['warning']}")
+    assert sum(1 for q in body["quotes"] if q.get("warning")) == len({q["doc_number"] for q in warned})

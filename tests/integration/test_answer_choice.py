@@ -105,3 +105,8 @@ def test_a_rank_the_corpus_does_not_define_is_refused_not_answered_with_another_
     assert a.abstained and a.abstain_reason == "title_not_in_corpus" and "«Chuyên viên chính»" in a.text
     b = ask("Giáo viên mầm non hạng II phải có chứng chỉ gì?")
     assert not b.abstained and b.quotes[0].doc_number == "01/2021/TT-BGDĐT"
+
+
+def test_people_the_corpus_is_not_about_are_refused_when_no_quote_names_them(ask):
+    a = ask("Sĩ quan quân đội được đào tạo, bồi dưỡng theo những hình thức nào?")
+    assert a.abstained and a.abstain_reason == "other_subject" and "sĩ quan" in a.text and not a.quotes

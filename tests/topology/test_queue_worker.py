@@ -83,8 +83,15 @@ def test_worker_builds_queued_jobs_and_a_killed_worker_fails_its_job(pg_schema, 
         assert api.knowledge.refresh() and api.knowledge.serving_id() == first
         assert not api.knowledge.ask("Hình thức đào tạo, bồi dưỡng viên chức gồm những gì?").answer.abstained
 
-        # a second job while one runs is refused; then kill -9 the worker in the middle of the build
+        # an upload the worker's host cannot see (its documents folder is not the shared one): the job fails and
+        # says so, nothing is built or switched
         api.documents.put(load_doc("03-2021-tt-bgddt"))
+        unseen = api.personal.jobs.submit("reindex", "admin")
+        refused = wait_job(api, unseen.id, {"succeeded", "failed"})
+        assert refused.status == "failed" and "thư mục dùng chung" in (refused.error or ""), refused
+        assert api.generations.current_id() == first and api.personal.jobs.busy() is None
+
+        # a second job while one runs is refused; then kill -9 the worker in the middle of the build
         (worker_root / "data" / "documents").mkdir(parents=True, exist_ok=True)
         for f in (tmp_path / "api" / "data" / "documents").glob("*.json"):
             (worker_root / "data" / "documents" / f.name).write_bytes(f.read_bytes())

@@ -59,3 +59,9 @@ def test_amounts_asked_in_other_words():
     assert expected_answer_types("Viên chức hưởng lương bao nhiêu?") == ["money"]
     assert expected_answer_types("Phụ cấp bao nhiêu phần trăm?") == ["money"]
     assert expected_answer_types("Lương bao nhiêu năm thì được nâng bậc?") == ["duration"]
+
+
+def test_where_the_asker_works_may_name_the_workplace_before_the_place():
+    asker = "Tôi là điều dưỡng ở bệnh viện tỉnh Hà Tĩnh, muốn thi lên hạng II thì cần chứng chỉ gì?"
+    assert names_outside_corpus(asker, CORPUS) == []
+    assert names_outside_corpus("Tôi muốn biết tỉnh Hà Tĩnh, ở đâu cũng được, hỗ trợ gì?", CORPUS) == ["Hà Tĩnh"]

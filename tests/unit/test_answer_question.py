@@ -109,3 +109,12 @@ def test_a_law_only_mentioned_and_generic_words_are_not_references():
     assert laws("Giảng viên nghỉ theo quy định của Bộ luật Lao động có được giảm định mức không?") == (set(), [])
     assert named_laws("Viên chức bị kỷ luật khiển trách thì sao? Theo quy định của pháp luật.") == []
     assert named_laws("Theo Luật này thì sao?") == []
+
+
+def test_people_the_corpus_is_not_about_are_read_with_diacritics_when_written():
+    assert read_question("Sĩ quan quân đội được cử đi đào tạo phải cam kết bao nhiêu năm?").others == {
+        "sĩ quan",
+        "quân đội",
+    }
+    assert read_question("si quan quan doi di hoc cam ket bao lau").others == {"sĩ quan", "quân đội"}
+    assert read_question("Tôi có bằng thạc sĩ quản lý giáo dục, đủ chuẩn không?").others == frozenset()

@@ -105,3 +105,43 @@ def test_a_rule_for_other_people_never_leads_an_answer_about_cong_chuc():
     assert _for_subject(reading, [vien_chuc, neutral]) == []  # nothing for công chức: refuse
     assert _for_subject(reading, [neutral, vien_chuc]) == [neutral, vien_chuc]  # a lead for anyone stays
     assert _for_subject(read_question("Bao lâu mới được cử đi học?"), [vien_chuc]) == [vien_chuc]
+
+
+class _Gen:
+    """Just what _beyond_title_fit reads of a generation: its units, for the term weights."""
+
+    def __init__(self, units):  # type: ignore[no-untyped-def]
+        self.units = {u.id: u for u in units}
+
+    def memo(self, key, make):  # type: ignore[no-untyped-def]
+        return make()
+
+    def term_counts(self, table):  # type: ignore[no-untyped-def]
+        from assistant.index.terms import TermCounts
+
+        return TermCounts.count(table, self.units.values())
+
+
+def test_what_a_partial_documents_held_text_must_cover_is_what_is_asked_beyond_its_title():
+    from assistant.answer.extractive import ExtractiveAnswerer
+    from assistant.answer.question import read_question
+    from assistant.config import AnswerSettings
+
+    scope = (
+        "b) Cán bộ lãnh đạo, quản lý các cấp được phân thành 3 nhóm bồi dưỡng như sau:\n"
+        "- Nhóm 1: Lãnh đạo chủ chốt và lãnh đạo cấp cao của Đảng, Nhà nước."
+    )
+    lead = _passage("145:d1", "2", scope, 3.0)
+    lead.unit.doc_title = "Về chế độ bồi dưỡng, cập nhật kiến thức, kỹ năng đối với cán bộ lãnh đạo, quản lý các cấp"
+    lead.unit.doc_type = "Quy định"
+    lead.unit.title = "Phạm vi điều chỉnh, đối tượng áp dụng"
+    others = [_passage(f"x:d{i}", "1", t, 1.0) for i, t in enumerate(["Nội dung bồi dưỡng gồm", "Trách nhiệm"])]
+    gen = _Gen([lead.unit] + [p.unit for p in others])
+    answerer = ExtractiveAnswerer(AnswerSettings())
+
+    def fit(q: str) -> float:
+        return answerer._beyond_title_fit(gen, q, read_question(q), lead)
+
+    asked_elsewhere = "Nội dung bồi dưỡng cập nhật kiến thức cho cán bộ lãnh đạo chủ chốt của Đảng gồm những gì?"
+    asked_here = "Theo Quy định 145-QĐ/TW, nhóm 1 là lãnh đạo chủ chốt của Đảng, Nhà nước phải không?"
+    assert fit(asked_elsewhere) < 0.5 <= fit(asked_here)

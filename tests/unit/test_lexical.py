@@ -83,3 +83,97 @@ def test_score_ids_gives_exact_scores_for_any_id(index: LexicalIndex) -> None:
     exact = index.score_ids("đào tạo viên chức", [*top, "ld::35", "unknown"])
     assert exact[next(iter(top))] == pytest.approx(next(iter(top.values())))
     assert set(exact) == {*top, "ld::35"} and exact["ld::35"] >= 0.0
+
+
+# ------------------------------------------------------------------ term counts: identical scores, reuse on rebuild
+
+
+def _corpus_texts(limit: int = 400) -> tuple[list[str], list[str]]:
+    import json
+
+    ids, texts = [], []
+    root = Path(__file__).resolve().parents[2] / "corpus" / "documents"
+    for f in sorted(root.glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        for a in doc["articles"]:
+            if a["text"].strip() and len(ids) < limit:
+                ids.append(f"{doc['number']}::{a['number']}::{len(ids)}")
+                texts.append(f"{doc['title']}\n{a['title']}\n{a['text']}")
+    return ids, texts
+
+
+QUERIES = [
+    "viên chức được cử đi đào tạo phải đền bù chi phí khi nào",
+    "tieu chuan trinh do dao tao boi duong giang vien hang II",
+    "NĐ-CP 101/2017 bồi dưỡng cán bộ công chức",
+    "thời gian giữ hạng để thi thăng hạng",
+    "chứng chỉ ngoại ngữ tin học",
+]
+
+
+def _matrix(index: LexicalIndex) -> dict[tuple[int, str], float]:
+    bm25 = index._bm25
+    assert bm25 is not None
+    data, indices, indptr = (bm25.scores[k] for k in ("data", "indices", "indptr"))
+    names = {i: t for t, i in bm25.vocab_dict.items()}
+    return {
+        (int(indices[j]), names[c]): float(data[j])
+        for c in range(len(indptr) - 1)
+        for j in range(indptr[c], indptr[c + 1])
+    }
+
+
+def test_score_matrix_is_bit_identical_to_bm25s() -> None:
+    import bm25s
+
+    from assistant.text.tokenize import tokenize
+
+    ids, texts = _corpus_texts()
+    ours = LexicalIndex()
+    ours.build(ids, texts)
+    reference = bm25s.BM25(k1=ours.k1, b=ours.b, method="lucene")
+    reference.index([tokenize(t) for t in texts], show_progress=False)
+    theirs = LexicalIndex()
+    theirs._ids, theirs._bm25 = list(ids), reference
+    assert _matrix(ours) == _matrix(theirs)
+    for q in QUERIES:
+        assert ours.scores(q).tobytes() == theirs.scores(q).tobytes()
+
+
+def test_rebuild_tokenizes_only_changed_texts_with_the_same_result(tmp_path: Path) -> None:
+    ids, texts = _corpus_texts(200)
+    first = LexicalIndex()
+    assert first.build(ids, texts) == len(ids)
+    first.save(tmp_path / "old")
+    new_ids = ids[1:] + ["added::1"]
+    new_texts = texts[1:] + ["Điều bổ sung về bồi dưỡng viên chức hạng III."]
+    new_texts[5] += " Văn bản sửa đổi bổ sung."
+    rebuilt = LexicalIndex()
+    assert rebuilt.build(new_ids, new_texts, previous=tmp_path / "old") == 2  # the changed and the added text
+    fresh = LexicalIndex()
+    fresh.build(new_ids, new_texts)
+    assert _matrix(rebuilt) == _matrix(fresh)
+    assert set(rebuilt._bm25.vocab_dict) == set(fresh._bm25.vocab_dict)  # removed texts' tokens are gone
+    for q in QUERIES:
+        assert rebuilt.search(q, 20) == fresh.search(q, 20)
+    rebuilt.save(tmp_path / "new")
+    again = LexicalIndex()
+    assert again.build(new_ids, new_texts, previous=tmp_path / "new") == 0
+    assert _matrix(again) == _matrix(fresh)
+
+
+def test_counts_of_another_tokenizer_or_damaged_files_are_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.index import lexical
+
+    ids, texts = _corpus_texts(50)
+    first = LexicalIndex()
+    first.build(ids, texts)
+    first.save(tmp_path)
+    monkeypatch.setattr(lexical, "TOKENIZER_FINGERPRINT", "changed tokenizer code")
+    assert LexicalIndex().build(ids, texts, previous=tmp_path) == len(ids)
+    monkeypatch.undo()
+    assert LexicalIndex(options=TokenizerOptions(bigrams=False)).build(ids, texts, previous=tmp_path) == len(ids)
+    (tmp_path / "tf_tokens.npy").write_bytes(b"garbage")
+    assert LexicalIndex().build(ids, texts, previous=tmp_path) == len(ids)
