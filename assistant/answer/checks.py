@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from assistant.text import fold_accents, normalize_text
 
-_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _BREAK = set(".?!:;,()\"'«»-–")
 
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -52,7 +52,7 @@ def _is_name_word(word: str) -> bool:
 def _capitalised_runs(question: str) -> list[tuple[str, list[str]]]:
     """Spans like 'Nghệ An' or 'Ban Tổ chức Trung' (names capitalise some syllables, not all), each with the
     tokens before it."""
-    tokens = _TOKEN.findall(question)
+    tokens = TOKEN.findall(question)
     runs: list[tuple[str, list[str]]] = []
     i = 0
     while i < len(tokens):
@@ -77,7 +77,7 @@ _FIRST_PERSON = re.compile(r"\b(?:tôi|em|mình)\b", re.I)
 _PLACE_WORDS = {"tỉnh", "thành", "phố", "tp", "huyện", "quận", "thị", "xã", "phường"}
 
 
-def _where_the_asker_is(before: list[str], question: str) -> bool:
+def where_the_asker_is(before: list[str], question: str) -> bool:
     """'Tôi là giáo viên … ở tỉnh Nghệ An': a place after 'ở' / 'tại' in a first-person question says where the asker
     works, not whose rule is asked; national rules still answer it."""
     if not _FIRST_PERSON.search(question):
@@ -101,7 +101,7 @@ def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
     text = normalize_text(question)
     out = []
     for name, before in _capitalised_runs(text):
-        if _where_the_asker_is(before, text):
+        if where_the_asker_is(before, text):
             continue
         folded = fold_accents(name)
         if _fold_case(name) in corpus_text or (folded == name.lower() and folded in _folded(corpus_text)):

@@ -328,7 +328,7 @@ class ExtractiveAnswerer:
                 score += s.grade_weight if name.grade in grades else -s.grade_weight
             if h.unit.doc_number in named:
                 score += s.named_doc_weight
-            if weights is not None and topical:
+            if weights is not None:
                 score += s.focus_title_weight * coverage(topical, set(content_terms(h.unit.title)), weights)
             scope = doc_subjects(h.unit.doc_title, h.unit.doc_type)
             if reading.subjects and scope and not reading.subjects & scope:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assistant.answer.checks import TOKEN as _TOKEN
+from assistant.answer.checks import where_the_asker_is
 from assistant.text import fold_accents, normalize_text
 
 # Provinces and centrally-run cities, before and after the 2025 merger (names as written in Vietnamese).
@@ -41,8 +43,9 @@ _POLICY = re.compile(
     r"quy định riêng|ngân sách (?:tỉnh|thành phố)|giao|phân bổ|bao nhiêu lớp|bao nhiêu người)\b",
     re.I,
 )
-_FIRST_PERSON = re.compile(r"\b(?:tôi|toi|em|mình|minh)\b", re.I)
-_LOCATED = r"(?:ở|o|tại|tai|thuộc|thuoc)\s+(?:" + _PREFIX + r"|tinh\s+|thanh pho\s+)?"
+# The same words typed without diacritics, where folding makes no other word ("giao" is also "giáo", "thuong" also
+# "thường").
+_FOLDED_POLICY = re.compile(r"\b(?:chinh sach|ho tro|ke hoach|chi tieu|thu hut|de an|muc chi|tro cap)\b")
 
 
 def _folded(text: str) -> str:
@@ -80,45 +83,21 @@ def _held(name: str, documents: Mapping[str, Mapping[str, Any]]) -> bool:
 
 
 def local_places(question: str, documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Places whose own policy the question asks about and which no document of the corpus comes from."""
+    """Places whose own policy the question asks about and which no document of the corpus comes from; a place
+    where a first-person asker works (checks.where_the_asker_is) is not asked about."""
     q = normalize_text(question)
-    if not _POLICY.search(q) and not _POLICY.search(_restore_policy_words(q)):
+    folded = not _has_diacritics(q)
+    if not (_FOLDED_POLICY.search(_folded(q)) if folded else _POLICY.search(q)):
         return []
-    where = asker_places(q)
-    return [name for name in places_named(q) if name not in where and not _held(name, documents)]
-
-
-def asker_places(question: str) -> set[str]:
-    """Places a first-person question says the asker works in ("tôi là giáo viên ở Nghệ An"): where the asker
-    is, not what is asked; the national rule answers."""
-    q = normalize_text(question)
-    if not _FIRST_PERSON.search(q):
-        return set()
-    return {
-        name
-        for name in places_named(q)
-        if re.search(_LOCATED + re.escape(name.lower()), q.lower())
-        or re.search(_LOCATED + re.escape(_folded(name)), _folded(q))
-    }
-
-
-_FOLDED_POLICY = {
-    "chinh sach": "chính sách",
-    "ho tro": "hỗ trợ",
-    "thuong": "thưởng",
-    "ke hoach": "kế hoạch",
-    "chi tieu": "chỉ tiêu",
-    "thu hut": "thu hút",
-    "de an": "đề án",
-    "muc chi": "mức chi",
-    "tro cap": "trợ cấp",
-}
-
-
-def _restore_policy_words(question: str) -> str:
-    """An accent-stripped question's policy words, written with their accents so _POLICY reads them."""
-    text = _folded(question)
-    return " ".join(v for k, v in _FOLDED_POLICY.items() if re.search(rf"(?<!\w){k}(?!\w)", text))
+    text = _folded(q) if folded else q.lower()
+    out = []
+    for name in places_named(q):
+        at = _pattern(name, folded).search(text)
+        if at and where_the_asker_is(_TOKEN.findall(q[: at.start()]), q):
+            continue
+        if not _held(name, documents):
+            out.append(name)
+    return out
 
 
 def local_text(places: Iterable[str]) -> str:

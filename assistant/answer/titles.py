@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.answer.question import TitleName
-from assistant.text import fold_accents, normalize_text
+from assistant.answer.question import TitleName, folded_words
+from assistant.text import normalize_text
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words before "hạng" that are not a title's name: "thăng hạng II", "lên hạng I", "chức danh nghề nghiệp hạng III".
@@ -58,7 +58,7 @@ def title_outside_corpus(question: str, titles: Iterable[TitleName | None]) -> s
     """The title the question asks the standards of, as written, when no article of the corpus defines it."""
     text = normalize_text(question)
     original = _WORD.findall(text)
-    words = _WORD.findall(fold_accents(text).lower())
+    words = folded_words(text)
     if len(words) != len(original) or not _STANDARD_CUES.search(" ".join(words)):
         return None
     known = {" " + " ".join(t.words) + " " for t in titles if t is not None and len(t.words) >= 2}

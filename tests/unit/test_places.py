@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.places import asker_places, local_places, local_text, places_named
+from assistant.answer.places import local_places, local_text, places_named
 
 NATIONAL = {
     "171/2025/NĐ-CP": {"issuer": "Chính phủ", "title": "Nghị định về đào tạo, bồi dưỡng công chức"},
@@ -56,7 +56,7 @@ def test_the_refusal_names_the_place_and_says_what_the_corpus_holds():
     assert "Cần Thơ" in text and "chưa có văn bản" in text and "Trung ương" in text
 
 
-def test_where_a_first_person_asker_works_is_read():
-    assert asker_places("Tôi là giáo viên mầm non ở Nghệ An, hạng II cần bằng gì?") == {"Nghệ An"}
-    assert asker_places("Em công tác tại tỉnh Lào Cai, muốn lên hạng II cần gì?") == {"Lào Cai"}
-    assert asker_places("Tỉnh Nghệ An hỗ trợ bao nhiêu tiền?") == set()
+def test_where_a_first_person_asker_works_is_not_whose_policy_is_asked():
+    assert local_places("Tôi công tác ở bệnh viện tỉnh Nghệ An, tỉnh có hỗ trợ gì khi đi học?", NATIONAL) == []
+    assert local_places("Em làm việc tại Lào Cai, có chính sách thu hút nào không?", NATIONAL) == []
+    assert local_places("Tỉnh Nghệ An hỗ trợ bao nhiêu tiền?", NATIONAL) == ["Nghệ An"]
