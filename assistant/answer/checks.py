@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from assistant.text import fold_accents, normalize_text
 
@@ -92,11 +92,12 @@ def where_the_asker_is(before: list[str], question: str) -> bool:
     return any(w in ("ở", "tại") for w in clause[:6])
 
 
-def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
+def names_outside_corpus(question: str, corpus_text: str, folded_text: Callable[[], str] | None = None) -> list[str]:
     """Proper names in the question (two or more capitalised words, not sentence-initial) the corpus never mentions;
     a name typed without diacritics ('Nghe An') is compared without them.
 
-    `corpus_text` is the lower-cased text of every unit.
+    `corpus_text` is the lower-cased text of every unit; `folded_text` gives it without diacritics (called only for a
+    name typed without them; by default folded here).
     """
     text = normalize_text(question)
     out = []
@@ -104,20 +105,12 @@ def names_outside_corpus(question: str, corpus_text: str) -> list[str]:
         if where_the_asker_is(before, text):
             continue
         folded = fold_accents(name)
-        if _fold_case(name) in corpus_text or (folded == name.lower() and folded in _folded(corpus_text)):
+        if _fold_case(name) in corpus_text or (
+            folded == name.lower() and folded in (folded_text() if folded_text else fold_accents(corpus_text))
+        ):
             continue
         out.append(name)
     return out
-
-
-_FOLDED: list[tuple[str, str]] = []  # (the last corpus text, the same without diacritics)
-
-
-def _folded(corpus_text: str) -> str:
-    """The corpus text without diacritics, computed once per corpus text."""
-    if not _FOLDED or _FOLDED[0][0] is not corpus_text:
-        _FOLDED[:] = [(corpus_text, fold_accents(corpus_text))]
-    return _FOLDED[0][1]
 
 
 # The question patterns, without diacritics: a question typed without them asks for the same kind of value.

@@ -6,7 +6,6 @@ checked in code to occur verbatim in the unit it cites.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.checks import answers_type, expected_answer_types, names_outside_corpus
+from assistant.answer.corpus import CorpusText
 from assistant.answer.places import local_places, local_text
 from assistant.answer.question import (
     OTHER_PEOPLE,
@@ -117,9 +117,6 @@ class TermWeights:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
 
-# title_name is pure: a switch to a generation that shares most titles with the one served reads them back
-_title_name = functools.lru_cache(maxsize=1 << 18)(title_name)
-
 # "Trong những trường hợp nào", "theo cách nào": question words that ask for conditions or a manner without naming
 # a topic; an article titled "Trường hợp đặc biệt …" is not thereby the answer.
 _GENERIC_FOCUS = frozenset({"truong", "hop", "truong_hop", "cach", "nhung", "cac"})
@@ -221,14 +218,18 @@ class ExtractiveAnswerer:
         return max(cov, 0.5 * cov + 0.5 * max(0.0, min(1.0, (dense - 0.75) / 0.15)))
 
     def corpus_text(self, gen: Generation) -> str:
-        return gen.memo(
-            "corpus_text",
-            lambda: "\n".join(f"{u.doc_title}\n{u.heading}\n{u.text}" for u in gen.units.values()).lower(),
-        )
+        """The lower-cased text of every unit (built from the served generation's where units are unchanged)."""
+        previous = gen.previous_value("corpus_text")
+        corpus: CorpusText = gen.memo("corpus_text", lambda: CorpusText.of(gen.units, previous))
+        return corpus.text
+
+    def corpus_folded(self, gen: Generation) -> str:
+        """`corpus_text` without diacritics: built on the first question that needs it (one typed without them)."""
+        return gen.memo("corpus_folded", lambda: fold_accents(self.corpus_text(gen)))
 
     def titles(self, gen: Generation) -> dict[str, TitleName | None]:
         """The professional title (name, grade) each article defines, if any."""
-        return gen.memo("title_names", lambda: {uid: _title_name(u.title) for uid, u in gen.units.items()})
+        return gen.per_unit("title_names", lambda u: title_name(u.title))  # a switch reads only changed titles
 
     # ------------------------------------------------------------------------------------------ answering
 
@@ -269,7 +270,7 @@ class ExtractiveAnswerer:
         if missing_types:
             gap = _partial_text(gen, chosen[0].unit.doc_number)  # say what is missing when the lead is from one
             return self._abstain(gen, question, ranked, conf, "no_" + "_".join(missing_types), text=gap)
-        unknown = names_outside_corpus(question, self.corpus_text(gen))
+        unknown = names_outside_corpus(question, self.corpus_text(gen), lambda: self.corpus_folded(gen))
         if unknown:
             return self._abstain(gen, question, ranked, conf, "unknown_name", names=unknown)
         verify_quotes(quotes, gen)

@@ -31,6 +31,7 @@ from assistant.index.units import IndexUnit
 from assistant.validity import ValidityBook
 
 T = TypeVar("T")
+_UNSET = object()
 
 
 @dataclass
@@ -43,7 +44,9 @@ class Generation:
     path: Path | None = None
     _line_keys: dict[bytes, IndexUnit] = field(default_factory=dict, repr=False)  # for the next load's `reuse`
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # the generation loaded before this one (its units and derived values), until `settle`: see `per_unit`
+    _previous: tuple[dict[str, IndexUnit], dict[str, Any]] | None = field(default=None, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # a memo may build from another
     _users: int = 0
     _retired: bool = False
     closed: bool = False
@@ -66,7 +69,8 @@ class Generation:
             documents = json.loads(docs_file.read_text(encoding="utf-8")) if docs_file.exists() else {}
             lexical = LexicalIndex.load(path / "lexical")
         dense = (vectors or EmbeddedChroma()).open(manifest.id, path) if manifest.embedder else None
-        return cls(manifest, units, documents, lexical, dense, path, keys)
+        previous = (reuse.units, reuse.memo_snapshot()) if reuse is not None else None
+        return cls(manifest, units, documents, lexical, dense, path, keys, _previous=previous)
 
     def term_counts(self, table: TermTable) -> TermCounts:
         """Document frequencies of a table over this generation's units: as saved by the builder, else counted."""
@@ -96,11 +100,43 @@ class Generation:
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """A value derived from this generation, built once (other threads wait for it instead of rebuilding)."""
+        found = self._memo.get(key, _UNSET)  # built: no lock, so an ask never waits behind another value's build
+        if found is not _UNSET:
+            return found  # type: ignore[no-any-return]
         with self._lock:
             if key not in self._memo:
                 self._memo[key] = build()
             value: T = self._memo[key]
             return value
+
+    def per_unit(self, key: str, compute: Callable[[IndexUnit], T]) -> dict[str, T]:
+        """`compute` of every unit (id → value), built once. The value of a unit that the generation loaded before
+        this one held as the same object (see `load`'s `reuse`) is taken from that generation's own table, so a
+        switch computes only what changed."""
+
+        def build() -> dict[str, T]:
+            old_units = self._previous[0] if self._previous is not None else {}
+            old: dict[str, T] = self.previous_value(key) or {}
+            return {
+                uid: old[uid] if old_units.get(uid) is unit and uid in old else compute(unit)
+                for uid, unit in self.units.items()
+            }
+
+        return self.memo(key, build)
+
+    def previous_value(self, key: str) -> Any:
+        """What the generation loaded before this one had built under `key` (None once settled, or if it had not):
+        for a derived value to be updated from it instead of built from nothing. Its units are the same objects
+        where unchanged, so `is` tells which."""
+        return self._previous[1].get(key) if self._previous is not None else None
+
+    def memo_snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._memo)
+
+    def settle(self) -> None:
+        """Prepared: drop the reference to the generation loaded before (so it can be freed once retired)."""
+        self._previous = None
 
     # ------------------------------------------------------------------------------------------- leases
 
@@ -133,6 +169,7 @@ class Generation:
             self.closed = True
             self._memo.clear()
             self._line_keys = {}
+            self._previous = None
         if self.dense is not None:
             self.dense.close()
 

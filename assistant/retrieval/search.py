@@ -14,7 +14,7 @@ from assistant.index.embeddings import Embedder
 from assistant.index.reader import Generation
 from assistant.index.units import IndexUnit
 from assistant.retrieval.fusion import FusionParams, fuse_scores
-from assistant.retrieval.titles import TitleMatcher
+from assistant.retrieval.titles import TitleMatcher, title_tokens
 from assistant.text import normalize_text
 from assistant.text.tokenize import is_unaccented
 from assistant.validity import DocumentValidity, Validity
@@ -98,7 +98,11 @@ class HybridSearcher:
     @staticmethod
     def title_matcher(gen: Generation) -> TitleMatcher:
         """The generation's article titles, for the title-share signal (built once per generation)."""
-        return gen.memo("title_matcher", lambda: TitleMatcher({uid: u.title for uid, u in gen.units.items()}))
+        return gen.memo(
+            "title_matcher",
+            # a switch reads only the titles of units that changed; the rest come from the generation served before
+            lambda: TitleMatcher.from_tokens(gen.per_unit("title_tokens", lambda u: title_tokens(u.title))),
+        )
 
     @staticmethod
     def _lexical(gen: Generation, query: str, pool: int, allowed: set[str] | None) -> list[tuple[str, float]]:

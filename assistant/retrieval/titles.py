@@ -32,7 +32,17 @@ class TitleMatcher:
 
     def __init__(self, titles: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
         pairs = titles.items() if isinstance(titles, Mapping) else titles
-        self._tokens: dict[str, set[str]] = {i: title_tokens(t) for i, t in pairs}
+        self._index({i: title_tokens(t) for i, t in pairs})
+
+    @classmethod
+    def from_tokens(cls, tokens: Mapping[str, set[str]]) -> TitleMatcher:
+        """A matcher over titles already read into tokens (`title_tokens`), e.g. a generation's, kept per unit."""
+        matcher = cls.__new__(cls)
+        matcher._index(tokens)
+        return matcher
+
+    def _index(self, tokens: Mapping[str, set[str]]) -> None:
+        self._tokens = tokens
         df: Counter[str] = Counter()
         for toks in self._tokens.values():
             df.update(toks)

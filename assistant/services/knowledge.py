@@ -174,6 +174,7 @@ class KnowledgeService:
             gen.verify()
             self.answerer.prepare(gen)
             self.searcher.prepare(gen)
+            gen.settle()
         except BaseException:
             gen.close()
             raise

@@ -85,3 +85,43 @@ def test_load_reuses_unchanged_units_of_the_served_generation(built):
     assert all(json.loads(line)["id"] in reused.units for line in lines)
     for gen in (first, reused, plain):
         gen.close()
+
+
+def test_a_switch_derives_per_unit_tables_only_for_changed_units_and_they_equal_a_fresh_load(built):
+    knowledge = built.knowledge
+    first_id = knowledge.generations.current_id()
+    doc = load_doc("02-2021-tt-bgddt")
+    doc.articles[0].text += " Nội dung thử nghiệm sửa đổi."
+    doc.articles[1].title += " (sửa đổi thử nghiệm)"
+    built.documents.put(doc)
+    knowledge.build()
+    second_id = knowledge.generations.current_id()
+    first = knowledge._load(first_id)  # prepared, as the served generation is
+    computed: list[str] = []
+
+    def title(unit):
+        computed.append(unit.id)
+        return unit.title.lower()
+
+    first.per_unit("probe", title)
+    computed.clear()
+    reused = _load(built, second_id, reuse=first)
+    plain = _load(built, second_id)
+    assert reused.per_unit("probe", title) == plain.per_unit("probe", lambda u: u.title.lower())
+    changed = {uid for uid, u in plain.units.items() if first.units.get(uid) != u}
+    assert set(computed) == changed and 0 < len(changed) < len(plain.units)
+
+    for gen in (reused, plain):
+        knowledge.answerer.prepare(gen)
+        knowledge.searcher.prepare(gen)
+    assert knowledge.answerer.corpus_text(reused) == knowledge.answerer.corpus_text(plain)
+    assert knowledge.answerer.titles(reused) == knowledge.answerer.titles(plain)
+    q = "Tiêu chuẩn về trình độ đào tạo, bồi dưỡng của giáo viên trung học cơ sở hạng II (sửa đổi thử nghiệm)"
+    ids = list(plain.units)
+    assert knowledge.searcher.title_matcher(reused).coverage(q, ids) == knowledge.searcher.title_matcher(
+        plain
+    ).coverage(q, ids)
+    reused.settle()
+    assert reused.previous_value("corpus_text") is None  # the served generation is no longer referenced
+    for gen in (first, reused, plain):
+        gen.close()

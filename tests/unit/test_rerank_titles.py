@@ -51,6 +51,9 @@ class _Gen:
             self._memo[key] = build()
         return self._memo[key]
 
+    def per_unit(self, key, compute):
+        return self.memo(key, lambda: {uid: compute(u) for uid, u in self.units.items()})
+
 
 def _unit(article: str, title: str, doc: str = "14/2024/TT-BTP") -> IndexUnit:
     return IndexUnit(
