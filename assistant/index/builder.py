@@ -3,13 +3,16 @@
 Reports what happened per document (added / replaced / removed / unchanged) and per unit
 (embedded / reused from cache, tokenized / counts reused); a document without usable articles is skipped with a
 reason. The BM25 term counts and the answerer's document frequencies of unchanged units are taken from the
-generation being replaced (see assistant.index.lexical and assistant.index.terms): a rebuild after one document
-changed costs that document, not the corpus.
+generation being replaced (see assistant.index.lexical and assistant.index.terms), and with embedded Chroma its vector
+store starts as a file copy of the served generation's, into which only the changed units are written (a Chroma server
+has no collection copy: there every vector is written): a rebuild after one document changed costs that document,
+not the corpus.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain import Document, document_hash
-from assistant.errors import AssistantError, InvalidInput
+from assistant.errors import AssistantError, IndexWriteFailed, InvalidInput
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.generations import GenerationManager, Manifest
 from assistant.index.lexical import LexicalIndex
@@ -44,6 +47,7 @@ class BuildReport:
     embedded: int = 0
     reused: int = 0
     tokenized: int = 0  # units whose BM25 tokens were computed (the others' were reused)
+    vectors_written: int = 0  # units written to the vector store (the others' vectors were copied from the previous)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,7 +87,7 @@ class IndexBuilder:
                 build_tables(self.tables, work, units, before, self._previous_units(before))
             progress("lexical", len(units), len(units))
             if report.dense:
-                self._write_dense(self.manager.vectors.create(gen_id, work), units, report, progress)
+                self._write_dense(gen_id, work, before, units, report, progress)
             report.seconds = round(time.time() - start, 2)
             Manifest(
                 id=gen_id,
@@ -151,21 +155,64 @@ class IndexBuilder:
                 meta[doc.number] = data
         (work / "documents.json").write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
 
-    def _write_dense(self, store: ChromaStore, units: list[IndexUnit], report: BuildReport, progress: Progress) -> None:
+    def _write_dense(
+        self,
+        gen_id: str,
+        work: Path,
+        before: Path | None,
+        units: list[IndexUnit],
+        report: BuildReport,
+        progress: Progress,
+    ) -> None:
         assert self.embedder is not None
+        store, todo, stale = self._dense_start(gen_id, work, before, units)
         done = 0
 
         def step(n: int) -> None:
             nonlocal done
             done += n
-            progress("embed", done, len(units))
+            progress("embed", done, len(todo))
 
-        before = self.embedder.computed
-        vectors = self.embedder.embed_passages([u.passage for u in units], progress=step)
-        report.embedded = self.embedder.computed - before
-        report.reused = len(units) - report.embedded
+        computed = self.embedder.computed
         try:
-            store.upsert([u.id for u in units], vectors, [u.metadata() for u in units], [u.text for u in units])
+            vectors = self.embedder.embed_passages([u.passage for u in todo], progress=step)
+            report.embedded = self.embedder.computed - computed
+            report.reused = len(units) - report.embedded
+            store.delete(stale)
+            store.upsert([u.id for u in todo], vectors, [u.metadata() for u in todo], [u.text for u in todo])
+            report.vectors_written = len(todo)
+            if store.count() != len(units):
+                raise IndexWriteFailed(
+                    f"Kho vector của thế hệ mới có {store.count()} vector, cần {len(units)}; "
+                    "giữ nguyên chỉ mục đang phục vụ."
+                )
         finally:
             store.close()  # the builder's client: its files, threads and memory are released before publishing
         progress("store", len(units), len(units))
+
+    def _dense_start(
+        self, gen_id: str, work: Path, before: Path | None, units: list[IndexUnit]
+    ) -> tuple[ChromaStore, list[IndexUnit], list[str]]:
+        """The new generation's store, the units to write into it and the ids to delete from it: a copy of the
+        served generation's vectors with only the units that changed, where the backend can copy and the served
+        generation was embedded by the same model; else an empty store and every unit."""
+        assert self.embedder is not None
+        vectors = self.manager.vectors
+        old = self._previous_units(before) if before is not None else None
+        if before is not None and old and self._embedder_of(before) == self.embedder.name:
+            store = vectors.copy(gen_id, work, before)
+            if store is not None:
+                if store.count() == len(old):
+                    current = {u.id for u in units}
+                    stale = [uid for uid in old if uid not in current]
+                    return store, [u for u in units if old.get(u.id) != u], stale
+                store.close()  # not the vectors its manifest promises: written afresh
+                shutil.rmtree(work / "chroma", ignore_errors=True)
+        return vectors.create(gen_id, work), units, []
+
+    @staticmethod
+    def _embedder_of(gen_dir: Path) -> str | None:
+        try:
+            return Manifest.read(gen_dir).embedder
+        except AssistantError:
+            return None

@@ -8,6 +8,8 @@ frequencies are read from the generation's own files (`term_counts`, written by 
 Loading is what a switch waits for, so it avoids work: the units of a generation loaded before (`reuse`) are taken
 as they are when their line in ``units.jsonl`` is byte-identical (a rebuild changes few), and the cyclic garbage
 collector is paused while the objects are created (it would otherwise walk every unit already in memory, many times).
+Tables derived unit by unit (title tokens, title names, the answerer's corpus text) are likewise taken from the
+served generation for the units it holds as the same objects (`per_unit`, `previous_value`), until `settle`.
 """
 
 from __future__ import annotations

@@ -131,6 +131,11 @@ class VectorBackend(Protocol):
         """The store of a published generation."""
         ...
 
+    def copy(self, gen_id: str, work_dir: Path, previous_dir: Path) -> ChromaStore | None:
+        """A store for a generation being built that starts as a copy of a published one's vectors (so a rebuild
+        writes only what changed), or None where this backend cannot copy."""
+        ...
+
     def drop(self, gen_id: str) -> None:
         """Delete a generation's vectors (its folder, if any, is removed by the caller)."""
         ...
@@ -146,6 +151,14 @@ class EmbeddedChroma:
     mode = "embedded"
 
     def create(self, gen_id: str, work_dir: Path) -> ChromaStore:
+        return ChromaStore(work_dir / "chroma")
+
+    def copy(self, gen_id: str, work_dir: Path, previous_dir: Path) -> ChromaStore | None:
+        """A file copy of the published generation's folder: it is never written once published."""
+        folder = previous_dir / "chroma"
+        if not (folder / "chroma.sqlite3").is_file():
+            return None
+        shutil.copytree(folder, work_dir / "chroma")
         return ChromaStore(work_dir / "chroma")
 
     def open(self, gen_id: str, gen_dir: Path) -> ChromaStore:
@@ -241,6 +254,9 @@ class ServerChroma:
         self.drop(gen_id)
         col = self.client().create_collection(self.collection_name(gen_id), embedding_function=None, configuration=HNSW)
         return ChromaStore(col)
+
+    def copy(self, gen_id: str, work_dir: Path, previous_dir: Path) -> ChromaStore | None:
+        return None  # a Chroma server copies no collection: the new one is written in full
 
     def open(self, gen_id: str, gen_dir: Path) -> ChromaStore:
         try:

@@ -90,5 +90,3 @@ def document_units(doc: Document) -> list[IndexUnit]:
             seen.add(unit.id)
             units.append(unit)
     return units
-
-

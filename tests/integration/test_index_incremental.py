@@ -125,3 +125,45 @@ def test_a_switch_derives_per_unit_tables_only_for_changed_units_and_they_equal_
     assert reused.previous_value("corpus_text") is None  # the served generation is no longer referenced
     for gen in (first, reused, plain):
         gen.close()
+
+
+def test_a_rebuild_copies_the_served_vectors_and_writes_only_the_changed_units(built):
+    knowledge = built.knowledge
+    first = knowledge.current()
+    doc = load_doc("02-2021-tt-bgddt")
+    doc.articles[0].text += " Nội dung thử nghiệm sửa đổi."
+    doc.articles.pop()
+    built.documents.put(doc)
+    report = knowledge.build()
+    second = knowledge.current()
+    changed = [u for u in second.units.values() if first.units.get(u.id) != u]
+    assert 0 < report.vectors_written == len(changed) < len(second.units) // 10
+    assert second.dense is not None and second.dense.count() == len(second.units)
+    assert sorted(second.dense.ids()) == sorted(second.units)
+    gone = [uid for uid in first.units if uid not in second.units]
+    assert gone and not second.dense.similarities_ids(gone)
+    embedder = knowledge.embedder
+    for unit in changed[:3]:  # the changed text's vector, not the old one
+        vector = embedder.embed_passages([unit.passage])[0]
+        assert second.dense.similarities(vector, [unit.id])[unit.id] > 0.999
+    gens = knowledge.generations
+    old = gens.vectors.open(first.id, gens.local_path(first.id))
+    assert old.count() == len(first.units)  # the served copy is untouched
+    assert old.similarities_ids(gone) == gone
+    old.close()
+
+
+def test_a_copy_that_does_not_hold_what_its_manifest_says_is_written_afresh(built):
+    knowledge = built.knowledge
+    gens = knowledge.generations
+    served = gens.local_path(gens.current_id())
+    store = gens.vectors.open(gens.current_id(), served)
+    store.delete(store.ids()[:5])  # a damaged store on disk (the served process never writes)
+    store.close()
+    doc = load_doc("02-2021-tt-bgddt")
+    doc.articles[0].text += " Nội dung thử nghiệm sửa đổi."
+    built.documents.put(doc)
+    report = knowledge.build()
+    assert report.vectors_written == report.units
+    new = knowledge.current()
+    assert new.dense is not None and new.dense.count() == len(new.units)
