@@ -91,7 +91,10 @@ def browser_fixture(pytestconfig: pytest.Config) -> Iterator[Any]:
 def page_fixture(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN", accept_downloads=True)
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(15_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)  # a loaded CI machine: an assertion waits as long as an action
     js_errors: list[str] = []
     pg.on("pageerror", lambda e: js_errors.append(str(e)))
     yield pg
