@@ -34,6 +34,7 @@ def test_hr_reaches_every_report_from_the_chat_page_and_exports_it(page: Any, si
     page.get_by_role("link", name="Kế hoạch và báo cáo").click()
     expect(page).to_have_url(f"{site.base}/reports.html")
     units = page.get_by_label("Đơn vị (kèm các đơn vị trực thuộc)")
+    expect(units.locator("option[value='DEMO-H1']")).to_have_count(1)  # the list is filled after the page loads
     offered = set(units.locator("option").evaluate_all("os => os.map(o => o.value)"))
     assert "DEMO-H1" in offered and "DEMO-H2" not in offered and "DEMO-TINH" not in offered
     page.get_by_label("Năm").fill("2025")
