@@ -219,8 +219,9 @@ class ExtractiveAnswerer:
 
     def corpus_text(self, gen: Generation) -> str:
         """The lower-cased text of every unit (built from the served generation's where units are unchanged)."""
-        previous = gen.previous_value("corpus_text")
-        corpus: CorpusText = gen.memo("corpus_text", lambda: CorpusText.of(gen.units, previous))
+        corpus: CorpusText = gen.memo(
+            "corpus_text", lambda: CorpusText.of(gen.units, gen.previous_value("corpus_text"))
+        )
         return corpus.text
 
     def corpus_folded(self, gen: Generation) -> str:

@@ -83,11 +83,12 @@ class IndexBuilder:
                 [u.id for u in units], [u.lexical_text for u in units], previous=before / "lexical" if before else None
             )
             lexical.save(work / "lexical")
+            previous_units = self._previous_units(before)  # read once: the term tables and the vectors use it
             if self.tables:
-                build_tables(self.tables, work, units, before, self._previous_units(before))
+                build_tables(self.tables, work, units, before, previous_units)
             progress("lexical", len(units), len(units))
             if report.dense:
-                self._write_dense(gen_id, work, before, units, report, progress)
+                self._write_dense(gen_id, work, before, previous_units, units, report, progress)
             report.seconds = round(time.time() - start, 2)
             Manifest(
                 id=gen_id,
@@ -160,12 +161,13 @@ class IndexBuilder:
         gen_id: str,
         work: Path,
         before: Path | None,
+        old: dict[str, IndexUnit] | None,
         units: list[IndexUnit],
         report: BuildReport,
         progress: Progress,
     ) -> None:
         assert self.embedder is not None
-        store, todo, stale = self._dense_start(gen_id, work, before, units)
+        store, todo, stale = self._dense_start(gen_id, work, before, old, units)
         done = 0
 
         def step(n: int) -> None:
@@ -181,24 +183,23 @@ class IndexBuilder:
             store.delete(stale)
             store.upsert([u.id for u in todo], vectors, [u.metadata() for u in todo], [u.text for u in todo])
             report.vectors_written = len(todo)
-            if store.count() != len(units):
+            written = store.count()
+            if written != len(units):
                 raise IndexWriteFailed(
-                    f"Kho vector của thế hệ mới có {store.count()} vector, cần {len(units)}; "
-                    "giữ nguyên chỉ mục đang phục vụ."
+                    f"Kho vector của thế hệ mới có {written} vector, cần {len(units)}; giữ nguyên chỉ mục đang phục vụ."
                 )
         finally:
             store.close()  # the builder's client: its files, threads and memory are released before publishing
         progress("store", len(units), len(units))
 
     def _dense_start(
-        self, gen_id: str, work: Path, before: Path | None, units: list[IndexUnit]
+        self, gen_id: str, work: Path, before: Path | None, old: dict[str, IndexUnit] | None, units: list[IndexUnit]
     ) -> tuple[ChromaStore, list[IndexUnit], list[str]]:
         """The new generation's store, the units to write into it and the ids to delete from it: a copy of the
         served generation's vectors with only the units that changed, where the backend can copy and the served
         generation was embedded by the same model; else an empty store and every unit."""
         assert self.embedder is not None
         vectors = self.manager.vectors
-        old = self._previous_units(before) if before is not None else None
         if before is not None and old and self._embedder_of(before) == self.embedder.name:
             store = vectors.copy(gen_id, work, before)
             if store is not None:
