@@ -92,10 +92,13 @@ class DatabaseSettings(BaseModel):
 
 class IndexSettings(BaseModel):
     """Where the serving pointer lives: `auto` = in the database when ASSISTANT_DATABASE__URL is set, else the
-    CURRENT file. Processes re-read a database pointer every `poll_seconds` and follow a switch."""
+    CURRENT file. Processes re-read a database pointer every `poll_seconds` and follow a switch. A switch first
+    stages the new generation and waits up to `prepare_seconds` for every live process to load it, then moves the
+    pointer (see `assistant.index.shared`)."""
 
     pointer: Literal["auto", "file", "database"] = "auto"
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    prepare_seconds: float = Field(default=60.0, ge=0, le=600)
 
 
 class JobsSettings(BaseModel):

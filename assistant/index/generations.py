@@ -111,6 +111,10 @@ class GenerationManager:
     def manifest(self, gen_id: str) -> Manifest:
         return Manifest.read(self.path(gen_id))
 
+    def processes(self) -> list[dict[str, Any]]:
+        """The live processes following a database pointer (none with a CURRENT file)."""
+        return []
+
     def list(self) -> list[Manifest]:
         """Published generations with a readable manifest, oldest first (a damaged one is logged and left out)."""
         found: list[tuple[str, int, Manifest]] = []
@@ -166,6 +170,16 @@ class GenerationManager:
                     except Exception:  # best effort; prune's drop_others removes leftovers later
                         log.warning("could not drop the vectors of failed build %s", gen_id)
             self._release()
+
+    def staged_id(self) -> str | None:
+        """The generation a coordinated switch is about to serve (only with the pointer in a database)."""
+        return None
+
+    def report(self, serving: str | None, prepared: str | None, refused: str | None) -> None:
+        """A following process says what it serves and has prepared (only with the pointer in a database)."""
+
+    def forget(self) -> None:
+        """A following process stops following (only with the pointer in a database)."""
 
     def switch(self, gen_id: str) -> None:
         if not (self.path(gen_id) / "manifest.json").exists():

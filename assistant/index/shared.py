@@ -10,6 +10,14 @@ Processes follow a switch by **polling** the pointer (one primary-key read every
 it works the same on SQLite and PostgreSQL, needs no connection held open per process, cannot miss a
 notification sent while a process was reconnecting or starting, and bounds the delay by the interval plus the
 load time. LISTEN/NOTIFY would save a read per second per process, which is negligible here.
+
+A switch is **coordinated**, so that the processes do not serve different generations while each loads the new
+one (seconds at 100k units): the switcher first *stages* the generation (``api_index_serving.staged``); every
+following process loads it beside the one it serves and reports it *prepared* in ``api_index_processes`` (one row
+per process, refreshed at each poll); once every live process has (or has refused it as broken, or
+``prepare_seconds`` have passed) the pointer moves, and each process swaps within one poll, with nothing left to
+load. A process is live when its row was refreshed within `LIVE_SECONDS` (or five polls); the hosts' clocks are
+assumed synchronised (NTP) to well within that.
 """
 
 from __future__ import annotations
@@ -17,15 +25,17 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import shutil
+import socket
 import tarfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +50,8 @@ from assistant.index.store import VectorBackend
 
 log = logging.getLogger("assistant.index")
 SERVING_ROW = 1
+LIVE_SECONDS = 5.0  # a following process whose row is older than this (or five polls) is not waited for
+FORGET_SECONDS = 3600.0  # rows of processes gone this long are deleted
 NOT_ARCHIVED = {"chroma"}  # embedded vectors stay on their host; several hosts need ASSISTANT_CHROMA__MODE=http
 
 
@@ -60,6 +72,22 @@ class ServingPointer(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[str] = mapped_column(String(64))
     switched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    staged: Mapped[str | None] = mapped_column(String(64), nullable=True)  # what a switch in progress will serve
+    staged_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class FollowingProcess(Base):
+    """An API process that follows the pointer: what it serves and what it has loaded for a staged switch."""
+
+    __tablename__ = "api_index_processes"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    serving: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prepared: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    refused: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a staged generation it cannot load
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class GenerationSwitch(Base):
@@ -71,6 +99,18 @@ class GenerationSwitch(Base):
     previous: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(32))  # build, rollback
     by: Mapped[str] = mapped_column(String(128), default="")
+
+
+@dataclass
+class SwitchReport:
+    """How a coordinated switch went: how long it waited and which live processes had the generation loaded."""
+
+    generation: str
+    waited_s: float = 0.0
+    processes: int = 0
+    ready: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # neither: the pointer moved without them (timeout)
 
 
 def pack(gen_dir: Path) -> bytes:
@@ -100,12 +140,16 @@ class SharedGenerationManager(GenerationManager):
         sessions: Callable[[], Session],
         *,
         poll_seconds: float = 1.0,
+        prepare_seconds: float = 60.0,
     ) -> None:
         super().__init__(index_dir, vectors)
         self.engine = engine
         self._sessions = sessions
         self.poll_seconds = poll_seconds
-        self._cached: tuple[float, str | None] | None = None
+        self.prepare_seconds = prepare_seconds
+        self._cached: tuple[float, str | None, str | None] | None = None
+        self.process_id = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.last_switch: SwitchReport | None = None
         self._fetch_lock = threading.Lock()
         self.actor = ""  # who switches (recorded in the history); the CLI and the job runner set it
 
@@ -113,32 +157,142 @@ class SharedGenerationManager(GenerationManager):
 
     def current_id(self) -> str | None:
         """The serving generation, read from the database at most once per `poll_seconds` per process."""
+        return self._read_pointer()[0]
+
+    def staged_id(self) -> str | None:
+        """The generation a switch in progress is about to serve (read with the pointer), else None."""
+        return self._read_pointer()[1]
+
+    def _read_pointer(self) -> tuple[str | None, str | None]:
         now = time.monotonic()
         cached = self._cached
         if cached is not None and now - cached[0] < self.poll_seconds:
-            return cached[1]
+            return cached[1], cached[2]
         with self._sessions() as s:
             row = s.get(ServingPointer, SERVING_ROW)
-            gen = row.generation if row is not None else None
-        self._cached = (now, gen)
-        return gen
+            gen, staged = (row.generation, row.staged) if row is not None else (None, None)
+            if row is not None and staged is not None and not self._staged_recently(row.staged_at):
+                staged = None  # its switcher died while waiting: nothing to hold loaded for it
+        self._cached = (now, gen, staged)
+        return gen, staged
 
     def pointer(self) -> str | None:
         return self.current_id()
 
     def switch(self, gen_id: str, *, reason: str = "build") -> None:
         self._publish_if_local(gen_id)
-        with self._sessions() as s, s.begin():
+        with self._sessions() as s:
             if s.get(PublishedGeneration, gen_id) is None:
                 raise IndexNotReady(f"Không có thế hệ chỉ mục {gen_id}.")
+        self.last_switch = self._prepare_everywhere(gen_id)
+        with self._sessions() as s, s.begin():
             row = s.get(ServingPointer, SERVING_ROW, with_for_update=True)
             previous = row.generation if row is not None else None
             if row is None:
                 s.add(ServingPointer(id=SERVING_ROW, generation=gen_id, switched_at=utcnow()))
             else:
                 row.generation, row.switched_at = gen_id, utcnow()
+                if row.staged == gen_id:
+                    row.staged, row.staged_at = None, None
             s.add(GenerationSwitch(generation=gen_id, previous=previous, reason=reason, by=self.actor[:128]))
-        self._cached = (time.monotonic(), gen_id)
+        self._cached = (time.monotonic(), gen_id, None)
+
+    # ------------------------------------------------------------------------------------- coordination
+
+    def _prepare_everywhere(self, gen_id: str) -> SwitchReport:
+        """Stage `gen_id` and wait (at most `prepare_seconds`) until every live following process has it loaded,
+        has refused it, or already serves it; a switch made by another switcher meanwhile ends the wait."""
+        start = time.monotonic()
+        with self._sessions() as s, s.begin():
+            row = s.get(ServingPointer, SERVING_ROW, with_for_update=True)
+            if row is None or row.generation == gen_id:
+                return SwitchReport(gen_id)
+            row.staged, row.staged_at = gen_id, utcnow()
+        report = SwitchReport(gen_id)
+        while True:
+            live = self.processes()
+            report.processes = len(live)
+            report.ready = [p["id"] for p in live if gen_id in (p["serving"], p["prepared"])]
+            report.refused = [p["id"] for p in live if p["refused"] == gen_id]
+            report.late = [p["id"] for p in live if p["id"] not in report.ready and p["id"] not in report.refused]
+            report.waited_s = time.monotonic() - start
+            if not report.late:
+                break
+            if report.waited_s >= self.prepare_seconds or self._staged_now() != gen_id:
+                log.warning(
+                    "switching to %s although %d process(es) have not loaded it after %.1f s: %s",
+                    gen_id,
+                    len(report.late),
+                    report.waited_s,
+                    ", ".join(report.late),
+                )
+                break
+            time.sleep(min(0.2, self.poll_seconds))
+        if report.refused:
+            log.error("process(es) %s cannot load generation %s", ", ".join(report.refused), gen_id)
+        return report
+
+    def _staged_now(self) -> str | None:
+        with self._sessions() as s:
+            row = s.get(ServingPointer, SERVING_ROW)
+            return row.staged if row is not None else None
+
+    def _staged_recently(self, at: datetime | None) -> bool:
+        if at is None:
+            return False
+        if at.tzinfo is None:  # SQLite keeps no zone: it was written in UTC
+            at = at.replace(tzinfo=UTC)
+        return utcnow() - at < timedelta(seconds=self.prepare_seconds + self.live_seconds())
+
+    def live_seconds(self) -> float:
+        return max(LIVE_SECONDS, 5 * self.poll_seconds)
+
+    def processes(self) -> list[dict[str, Any]]:
+        """The live following processes: id, host, pid, the generation each serves and the one it has prepared."""
+        cutoff = utcnow() - timedelta(seconds=self.live_seconds())
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(FollowingProcess).where(FollowingProcess.seen_at > cutoff).order_by(FollowingProcess.id)
+            )
+            return [
+                {
+                    "id": r.id,
+                    "host": r.host,
+                    "pid": r.pid,
+                    "serving": r.serving,
+                    "prepared": r.prepared,
+                    "refused": r.refused,
+                }
+                for r in rows
+            ]
+
+    def report(self, serving: str | None, prepared: str | None, refused: str | None) -> None:
+        """This process follows the pointer, serves `serving` and holds `prepared` loaded (its row, refreshed)."""
+        now = utcnow()
+        with self._sessions() as s, s.begin():
+            row = s.get(FollowingProcess, self.process_id)
+            if row is None:
+                s.add(
+                    FollowingProcess(
+                        id=self.process_id,
+                        host=socket.gethostname()[:255],
+                        pid=os.getpid(),
+                        serving=serving,
+                        prepared=prepared,
+                        refused=refused,
+                        seen_at=now,
+                    )
+                )
+                s.execute(
+                    delete(FollowingProcess).where(FollowingProcess.seen_at < now - timedelta(seconds=FORGET_SECONDS))
+                )
+            else:
+                row.serving, row.prepared, row.refused, row.seen_at = serving, prepared, refused, now
+
+    def forget(self) -> None:
+        """This process no longer follows (it is stopping): no switch waits for it."""
+        with self._sessions() as s, s.begin():
+            s.execute(delete(FollowingProcess).where(FollowingProcess.id == self.process_id))
 
     def rollback(self) -> str:
         current = self.current_id()

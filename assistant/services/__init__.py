@@ -135,6 +135,7 @@ class Services:
             "generation": gen,
             "pointer": pointer,
             "fallback": gen is not None and gen != pointer,
+            "prepared": self.knowledge.prepared_id(),  # a staged switch's generation, loaded and waiting
             "broken": self.knowledge.broken,
             "database": "ok" if database is None else database,
             "problems": problems,
@@ -164,7 +165,12 @@ def build_services(settings: Settings) -> Services:
         from assistant.index.shared import SharedGenerationManager
 
         generations = SharedGenerationManager(
-            paths.index_dir, vectors, engine, sessions(engine), poll_seconds=settings.index.poll_seconds
+            paths.index_dir,
+            vectors,
+            engine,
+            sessions(engine),
+            poll_seconds=settings.index.poll_seconds,
+            prepare_seconds=settings.index.prepare_seconds,
         )
     else:
         generations = GenerationManager(paths.index_dir, vectors)

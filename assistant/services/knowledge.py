@@ -61,6 +61,7 @@ class KnowledgeService:
         self.broken: dict[str, str] = {}  # generation id → why it cannot be served (checked once per process)
         self._follower: threading.Thread | None = None
         self._stop_following = threading.Event()
+        self._prepared: Generation | None = None  # a staged generation, loaded before the pointer names it
 
     def current(self) -> Generation:
         """The serving generation, loaded and checked in full before it serves. A switch by another process or
@@ -103,6 +104,10 @@ class KnowledgeService:
         for gen_id in candidates:
             if self._loaded is not None and self._loaded.id == gen_id:
                 return self._loaded
+            prepared = self._prepared
+            if prepared is not None and prepared.id == gen_id:
+                self._prepared = None
+                return prepared  # loaded while the switch was staged: nothing left to load
             try:
                 gen = self._load(gen_id)
             except Exception as e:  # a truncated, missing or garbage file: not served
@@ -130,6 +135,11 @@ class KnowledgeService:
         loaded = self._loaded
         return loaded.id if loaded is not None else None
 
+    def prepared_id(self) -> str | None:
+        """The generation a staged switch will serve, already loaded by this process (None if none)."""
+        prepared = self._prepared
+        return prepared.id if prepared is not None else None
+
     def refresh(self) -> bool:
         """Load the generation the pointer names if it is not the one loaded; True when this process switched."""
         before = self.serving_id()
@@ -152,7 +162,7 @@ class KnowledgeService:
         def loop() -> None:
             while not self._stop_following.wait(interval):
                 try:
-                    self._advance()
+                    self._follow_once()
                 except IndexNotReady:  # nothing built yet: nothing to follow
                     continue
                 except Exception:  # the database or Chroma briefly away: keep serving what is loaded, retry
@@ -161,11 +171,51 @@ class KnowledgeService:
         self._follower = threading.Thread(target=loop, name="generation-follower", daemon=True)
         self._follower.start()
 
+    def _follow_once(self) -> None:
+        """One poll: load a staged generation beside the served one, swap if the pointer moved, say where we are."""
+        staged = self.generations.staged_id()
+        refused = self._prepare(staged)
+        self._advance()
+        prepared = self._prepared
+        if prepared is not None and prepared.id not in (staged, self.generations.current_id()):
+            self._prepared = None  # the switch it was loaded for went elsewhere
+            prepared.retire()
+            prepared = None
+        self.generations.report(self.serving_id(), prepared.id if prepared is not None else None, refused)
+
+    def _prepare(self, staged: str | None) -> str | None:
+        """Load the generation a switch has staged, so that the swap costs nothing once the pointer moves; the id
+        if it cannot be loaded (the switch need not wait for this process)."""
+        if staged is None or staged == self.serving_id():
+            return None
+        if staged in self.broken:
+            return staged
+        if self._prepared is not None and self._prepared.id == staged:
+            return None
+        with self._load_lock:
+            old, self._prepared = self._prepared, None
+            if old is not None:
+                old.retire()
+            try:
+                self._prepared = self._load(staged)
+            except Exception as e:  # as in `_load_intact`: never served, noted once
+                self.broken[staged] = e.message if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
+                log.error("staged generation %s is broken and will not be served: %s", staged, self.broken[staged])
+                return staged
+        return None
+
     def stop_following(self) -> None:
         self._stop_following.set()
         follower, self._follower = self._follower, None
         if follower is not None:
             follower.join(5)
+            try:
+                self.generations.forget()
+            except Exception:  # the database already gone: its row ages out
+                log.warning("could not remove this process from the followers", exc_info=True)
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            prepared.retire()
 
     def _load(self, gen_id: str) -> Generation:
         # the units of the generation served now are reused where unchanged: a switch loads only what changed
@@ -322,6 +372,7 @@ class KnowledgeService:
             "serving": self.serving_id(),
             "generations": gens,
             "history": self.generations.history(),
+            "processes": self.generations.processes(),
         }
 
 

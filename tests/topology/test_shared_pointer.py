@@ -4,11 +4,13 @@ checksum from the database, vectors on one Chroma server; a switch and a rollbac
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text, update
+from sqlalchemy.orm import Session
 
 from assistant.config import ChromaSettings, DatabaseSettings, EmbedderSettings, IndexSettings, PathSettings, Settings
 from assistant.errors import IndexBusy, IndexNotReady
@@ -127,3 +129,90 @@ def test_old_generations_leave_the_database_and_the_server(two_hosts) -> None:  
     assert set(a.generations.vectors.generations()) == kept
     with a.personal.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM api_index_generations")).scalar() == 3
+
+
+# ------------------------------------------------------------------------------------ the coordinated switch
+
+
+def test_a_switch_moves_the_pointer_once_every_following_process_has_loaded_the_generation(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    a, b = two_hosts
+    first = a.knowledge.build().generation
+    b.knowledge.follow(0.1)
+    wait_for(lambda: [p["serving"] for p in a.generations.processes()] == [first])
+    a.documents.remove("01/2021/TT-BGDĐT")
+    second = a.knowledge.build().generation  # stages, waits for b, then switches
+    report = a.generations.last_switch
+    assert report is not None and report.generation == second
+    assert report.processes == 1 and report.ready == [b.generations.process_id]
+    assert report.late == [] and report.refused == []
+    wait_for(lambda: b.knowledge.serving_id() == second)
+    assert b.knowledge.prepared_id() is None  # handed over to serving, not kept twice
+    wait_for(lambda: [p["serving"] for p in b.knowledge.status()["processes"]] == [second])
+    with a.personal.engine.connect() as c:
+        assert c.execute(text("SELECT staged FROM api_index_serving")).scalar() is None
+    b.knowledge.stop_following()
+    assert a.generations.processes() == []  # a stopped process is not waited for
+    assert a.knowledge.rollback() == first
+    assert a.generations.last_switch is not None and a.generations.last_switch.processes == 0
+
+
+def test_a_process_that_does_not_load_the_staged_generation_delays_the_switch_only_so_long(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    from assistant.db.base import utcnow
+    from assistant.index.shared import FollowingProcess
+
+    a, _ = two_hosts
+    first = a.knowledge.build().generation
+    with Session(a.personal.engine) as s, s.begin():
+        s.add(FollowingProcess(id="silent", host="h", pid=1, serving=first, seen_at=utcnow()))  # alive, never loads
+        s.add(FollowingProcess(id="gone", host="h", pid=2, serving=first, seen_at=utcnow() - timedelta(minutes=5)))
+    a.generations.prepare_seconds = 0.5
+    second = a.knowledge.build().generation
+    report = a.generations.last_switch
+    assert report is not None and report.late == ["silent"] and report.processes == 1  # "gone" is not live
+    assert report.waited_s >= 0.5
+    assert a.generations.current_id() == second  # switched anyway: the late process loads it after the move
+
+
+def test_a_staged_generation_a_process_cannot_load_is_refused_and_not_waited_for(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from assistant.index.shared import PublishedGeneration
+
+    a, b = two_hosts
+    first = a.knowledge.build().generation
+    second = a.knowledge.build().generation
+    b.knowledge.follow(0.1)
+    wait_for(lambda: [p["serving"] for p in a.generations.processes()] == [second])
+    shutil.rmtree(b.generations.path(first), ignore_errors=True)
+    with a.personal.engine.begin() as c:
+        c.execute(update(PublishedGeneration).where(PublishedGeneration.id == first).values(archive_sha256="0" * 64))
+    a.generations.prepare_seconds = 30
+    a.generations.switch(first, reason="rollback")
+    report = a.generations.last_switch
+    assert report is not None and report.refused == [b.generations.process_id] and report.late == []
+    assert "sai mã kiểm tra" in b.knowledge.broken[first]
+    time.sleep(0.5)
+    assert b.knowledge.serving_id() == second  # keeps serving what it has; /ready says fallback
+
+
+def test_a_prepared_generation_is_let_go_when_its_switch_does_not_happen(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    from assistant.db.base import utcnow
+    from assistant.index.shared import SERVING_ROW, ServingPointer
+
+    a, b = two_hosts
+    first = a.knowledge.build().generation
+    second = a.knowledge.build().generation
+    b.knowledge.follow(0.1)
+    wait_for(lambda: b.knowledge.serving_id() == second)
+
+    def stage(gen: str | None, at) -> None:  # type: ignore[no-untyped-def]
+        with Session(a.personal.engine) as s, s.begin():
+            row = s.get(ServingPointer, SERVING_ROW)
+            row.staged, row.staged_at = gen, at
+
+    stage(first, utcnow())  # a switcher staged it, then died before moving the pointer
+    wait_for(lambda: b.knowledge.prepared_id() == first)
+    wait_for(lambda: [p["prepared"] for p in a.generations.processes()] == [first])
+    stage(first, utcnow() - timedelta(hours=1))  # staged long ago: nobody holds it loaded for it
+    wait_for(lambda: b.knowledge.prepared_id() is None)
+    assert b.knowledge.serving_id() == second
