@@ -150,6 +150,8 @@ class SharedGenerationManager(GenerationManager):
         self._cached: tuple[float, str | None, str | None] | None = None
         self.process_id = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.last_switch: SwitchReport | None = None
+        self.live_floor = LIVE_SECONDS
+        self._report_lock = threading.Lock()  # the follower and the heartbeat thread write the same row
         self._fetch_lock = threading.Lock()
         self.actor = ""  # who switches (recorded in the history); the CLI and the job runner set it
 
@@ -245,7 +247,7 @@ class SharedGenerationManager(GenerationManager):
         return utcnow() - at < timedelta(seconds=self.prepare_seconds + self.live_seconds())
 
     def live_seconds(self) -> float:
-        return max(LIVE_SECONDS, 5 * self.poll_seconds)
+        return max(self.live_floor, 5 * self.poll_seconds)
 
     def processes(self) -> list[dict[str, Any]]:
         """The live following processes: id, host, pid, the generation each serves and the one it has prepared."""
@@ -269,7 +271,7 @@ class SharedGenerationManager(GenerationManager):
     def report(self, serving: str | None, prepared: str | None, refused: str | None) -> None:
         """This process follows the pointer, serves `serving` and holds `prepared` loaded (its row, refreshed)."""
         now = utcnow()
-        with self._sessions() as s, s.begin():
+        with self._report_lock, self._sessions() as s, s.begin():
             row = s.get(FollowingProcess, self.process_id)
             if row is None:
                 s.add(

@@ -62,6 +62,8 @@ class KnowledgeService:
         self._follower: threading.Thread | None = None
         self._stop_following = threading.Event()
         self._prepared: Generation | None = None  # a staged generation, loaded before the pointer names it
+        self._refused: str | None = None  # a staged generation this process cannot load
+        self._heartbeat: threading.Thread | None = None
 
     def current(self) -> Generation:
         """The serving generation, loaded and checked in full before it serves. A switch by another process or
@@ -168,20 +170,32 @@ class KnowledgeService:
                 except Exception:  # the database or Chroma briefly away: keep serving what is loaded, retry
                     log.warning("could not follow the serving generation", exc_info=True)
 
+        def beat() -> None:  # its own thread: a process busy loading a staged generation still counts as live
+            while not self._stop_following.wait(interval):
+                try:
+                    self._report()
+                except Exception:  # the database briefly away: the next beat says it again
+                    log.warning("could not report this process to the followers table", exc_info=True)
+
         self._follower = threading.Thread(target=loop, name="generation-follower", daemon=True)
         self._follower.start()
+        self._heartbeat = threading.Thread(target=beat, name="generation-heartbeat", daemon=True)
+        self._heartbeat.start()
+
+    def _report(self) -> None:
+        prepared = self._prepared
+        self.generations.report(self.serving_id(), prepared.id if prepared is not None else None, self._refused)
 
     def _follow_once(self) -> None:
         """One poll: load a staged generation beside the served one, swap if the pointer moved, say where we are."""
         staged = self.generations.staged_id()
-        refused = self._prepare(staged)
+        self._refused = self._prepare(staged)
         self._advance()
         prepared = self._prepared
         if prepared is not None and prepared.id not in (staged, self.generations.current_id()):
             self._prepared = None  # the switch it was loaded for went elsewhere
             prepared.retire()
-            prepared = None
-        self.generations.report(self.serving_id(), prepared.id if prepared is not None else None, refused)
+        self._report()
 
     def _prepare(self, staged: str | None) -> str | None:
         """Load the generation a switch has staged, so that the swap costs nothing once the pointer moves; the id
@@ -207,6 +221,9 @@ class KnowledgeService:
     def stop_following(self) -> None:
         self._stop_following.set()
         follower, self._follower = self._follower, None
+        heartbeat, self._heartbeat = self._heartbeat, None
+        if heartbeat is not None:
+            heartbeat.join(5)
         if follower is not None:
             follower.join(5)
             try:

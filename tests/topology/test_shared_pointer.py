@@ -216,3 +216,22 @@ def test_a_prepared_generation_is_let_go_when_its_switch_does_not_happen(two_hos
     stage(first, utcnow() - timedelta(hours=1))  # staged long ago: nobody holds it loaded for it
     wait_for(lambda: b.knowledge.prepared_id() is None)
     assert b.knowledge.serving_id() == second
+
+
+def test_a_process_busy_loading_the_staged_generation_is_still_waited_for(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    a, b = two_hosts
+    a.knowledge.build()
+    b.knowledge.follow(0.1)
+    wait_for(lambda: len(a.generations.processes()) == 1)
+    load = b.knowledge._load
+
+    def slow_load(gen_id: str):  # type: ignore[no-untyped-def]
+        time.sleep(1.5)  # longer than the live window below: only the heartbeat thread keeps b live
+        return load(gen_id)
+
+    b.knowledge._load = slow_load
+    a.generations.live_floor = 0.5
+    second = a.knowledge.build().generation
+    report = a.generations.last_switch
+    assert report is not None and report.ready == [b.generations.process_id] and report.late == []
+    wait_for(lambda: b.knowledge.serving_id() == second)
