@@ -183,8 +183,7 @@ class KnowledgeService:
         self._heartbeat.start()
 
     def _report(self) -> None:
-        prepared = self._prepared
-        self.generations.report(self.serving_id(), prepared.id if prepared is not None else None, self._refused)
+        self.generations.report(self.serving_id(), self.prepared_id(), self._refused)
 
     def _follow_once(self) -> None:
         """One poll: load a staged generation beside the served one, swap if the pointer moved, say where we are."""
