@@ -52,8 +52,9 @@ def test_answer_notes_follow_the_date_and_appear_once_per_document(built):
 
 
 def test_article_view_carries_todays_badge(built):
+    before = date.today()  # read around the call: a run may cross midnight
     unit, notes, validity = built.knowledge.article("58-2010-qh12:d33:k1")
-    assert validity.as_of == date.today() and validity.badge == (
+    assert validity.as_of in {before, date.today()} and validity.badge == (
         "Hết hiệu lực" if date.today() >= date(2026, 7, 1) else "Còn hiệu lực"
     )
     assert not validity.note or notes[0] == validity.note
