@@ -173,6 +173,24 @@ def test_a_process_that_does_not_load_the_staged_generation_delays_the_switch_on
     assert a.generations.current_id() == second  # switched anyway: the late process loads it after the move
 
 
+def test_prepare_seconds_zero_moves_the_pointer_at_once_without_staging(two_hosts, caplog) -> None:  # type: ignore[no-untyped-def]
+    from assistant.db.base import utcnow
+    from assistant.index.shared import SERVING_ROW, FollowingProcess, ServingPointer
+
+    a, _ = two_hosts
+    first = a.knowledge.build().generation
+    with Session(a.personal.engine) as s, s.begin():
+        s.add(FollowingProcess(id="silent", host="h", pid=1, serving=first, seen_at=utcnow()))  # alive, never loads
+    a.generations.prepare_seconds = 0
+    second = a.knowledge.build().generation
+    report = a.generations.last_switch
+    assert report is not None and report.processes == 0 and report.late == [] and report.waited_s == 0
+    assert a.generations.current_id() == second
+    with Session(a.personal.engine) as s:
+        assert s.get(ServingPointer, SERVING_ROW).staged is None  # nothing staged, so no process loads it twice
+    assert "have not loaded it" not in caplog.text  # coordination off is the operator's choice, not a warning
+
+
 def test_a_staged_generation_a_process_cannot_load_is_refused_and_not_waited_for(two_hosts) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
