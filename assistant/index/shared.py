@@ -170,13 +170,19 @@ class SharedGenerationManager(GenerationManager):
         cached = self._cached
         if cached is not None and now - cached[0] < self.poll_seconds:
             return cached[1], cached[2]
-        with self._sessions() as s:
-            row = s.get(ServingPointer, SERVING_ROW)
-            gen, staged = (row.generation, row.staged) if row is not None else (None, None)
-            if row is not None and staged is not None and not self._staged_recently(row.staged_at):
-                staged = None  # its switcher died while waiting: nothing to hold loaded for it
+        gen, staged = self._fetch_pointer()
         self._cached = (now, gen, staged)
         return gen, staged
+
+    def _fetch_pointer(self) -> tuple[str | None, str | None]:
+        """The serving and the staged generation, read now (a staged one whose switch is long over is not)."""
+        with self._sessions() as s:
+            row = s.get(ServingPointer, SERVING_ROW)
+            if row is None:
+                return None, None
+            if row.staged is not None and not self._staged_recently(row.staged_at):
+                return row.generation, None  # its switcher died while waiting: nothing to hold loaded for it
+            return row.generation, row.staged
 
     def pointer(self) -> str | None:
         return self.current_id()
@@ -204,9 +210,9 @@ class SharedGenerationManager(GenerationManager):
     def _prepare_everywhere(self, gen_id: str) -> SwitchReport:
         """Stage `gen_id` and wait (at most `prepare_seconds`) until every live following process has it loaded,
         has refused it, or already serves it; a switch made by another switcher meanwhile ends the wait."""
-        start = time.monotonic()
         if self.prepare_seconds <= 0:  # the operator turned coordination off: the pointer moves at once
             return SwitchReport(gen_id)
+        start = time.monotonic()
         with self._sessions() as s, s.begin():
             row = s.get(ServingPointer, SERVING_ROW, with_for_update=True)
             if row is None or row.generation == gen_id:
@@ -222,7 +228,7 @@ class SharedGenerationManager(GenerationManager):
             report.waited_s = time.monotonic() - start
             if not report.late:
                 break
-            if report.waited_s >= self.prepare_seconds or self._staged_now() != gen_id:
+            if report.waited_s >= self.prepare_seconds or self._fetch_pointer()[1] != gen_id:
                 log.warning(
                     "switching to %s although %d process(es) have not loaded it after %.1f s: %s",
                     gen_id,
@@ -235,11 +241,6 @@ class SharedGenerationManager(GenerationManager):
         if report.refused:
             log.error("process(es) %s cannot load generation %s", ", ".join(report.refused), gen_id)
         return report
-
-    def _staged_now(self) -> str | None:
-        with self._sessions() as s:
-            row = s.get(ServingPointer, SERVING_ROW)
-            return row.staged if row is not None else None
 
     def _staged_recently(self, at: datetime | None) -> bool:
         if at is None:

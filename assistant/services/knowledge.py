@@ -113,9 +113,7 @@ class KnowledgeService:
             try:
                 gen = self._load(gen_id)
             except Exception as e:  # a truncated, missing or garbage file: not served
-                reason = e.message if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
-                self.broken[gen_id] = reason
-                log.error("index generation %s is broken and will not be served: %s", gen_id, reason)
+                self._note_broken(gen_id, e)
                 continue
             if gen_id != wanted:
                 log.warning(
@@ -212,10 +210,14 @@ class KnowledgeService:
             try:
                 self._prepared = self._load(staged)
             except Exception as e:  # as in `_load_intact`: never served, noted once
-                self.broken[staged] = e.message if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
-                log.error("staged generation %s is broken and will not be served: %s", staged, self.broken[staged])
+                self._note_broken(staged, e)
                 return staged
         return None
+
+    def _note_broken(self, gen_id: str, e: Exception) -> None:
+        """Remember (once per process) why a generation cannot be served, and log it."""
+        self.broken[gen_id] = e.message if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
+        log.error("index generation %s is broken and will not be served: %s", gen_id, self.broken[gen_id])
 
     def stop_following(self) -> None:
         self._stop_following.set()

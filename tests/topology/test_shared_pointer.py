@@ -4,8 +4,8 @@ checksum from the database, vectors on one Chroma server; a switch and a rollbac
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
